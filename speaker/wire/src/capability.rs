@@ -1,0 +1,1 @@
+//! OPEN capabilities. TODO(helper A): implement.

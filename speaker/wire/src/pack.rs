@@ -1,0 +1,1 @@
+//! UPDATE packing. TODO: implement.
