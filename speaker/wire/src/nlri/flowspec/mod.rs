@@ -19,6 +19,11 @@ impl FlowSpecNlri {
         Err(FlowSpecError::NotImplemented)
     }
 
+    /// Octets this rule takes on the wire, length prefix included.
+    pub fn wire_len(&self) -> usize {
+        unimplemented!("FlowSpec encoding")
+    }
+
     /// Appends this rule's NLRI (length prefix included).
     pub fn encode(&self, _out: &mut Vec<u8>) {
         unimplemented!("FlowSpec encoding")
