@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The one command that runs every test on a fresh Debian machine (README, .ci/run).
+# It installs what the tests need (real BGP peers, tshark) from Debian, then runs the
+# whole workspace's tests. Tests that need a tool that could not be installed say so loudly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-test-deps.sh
+cargo test --workspace --all-targets --locked
