@@ -236,7 +236,7 @@ pub(crate) fn entries<T>(
     entry_len: usize,
     read: impl Fn(&mut Reader<'_>) -> Field<T>,
 ) -> Field<Vec<T>> {
-    if value.len() % entry_len != 0 {
+    if !value.len().is_multiple_of(entry_len) {
         return Err("length is not a whole number of entries");
     }
     let mut r = Reader::new(value);

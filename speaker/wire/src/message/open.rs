@@ -302,4 +302,393 @@ fn decode_param(param_type: u8, value: &[u8]) -> Result<OptionalParameter, Decod
 }
 
 #[cfg(test)]
-mod tests {}
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::afi::AfiSafi;
+    use crate::capability::{GrFamily, GracefulRestart, LlgrFamily, strategy};
+    use crate::context::CodecContext;
+    use crate::error::ErrorAction;
+    use crate::message::Message;
+
+    const V4U: AfiSafi = AfiSafi::IPV4_UNICAST;
+    const V6U: AfiSafi = AfiSafi::IPV6_UNICAST;
+
+    /// `body` decodes to `open` and `open` encodes to `body`.
+    fn both_ways(body: &[u8], open: &Open) {
+        assert_eq!(Open::decode_body(body).as_ref(), Ok(open));
+        let mut out = Vec::new();
+        open.encode_body(&mut out);
+        assert_eq!(out, body);
+    }
+
+    /// Decoding fails with a session reset carrying this NOTIFICATION.
+    fn rejects(body: &[u8], pair: (u8, u8), data: &[u8]) -> ErrorKind {
+        let err = Open::decode_body(body).unwrap_err();
+        let ErrorAction::SessionReset(n) = err.action else {
+            panic!("expected reset, got {err:?}")
+        };
+        assert_eq!(n.code.pair(), pair, "{:?}", err.kind);
+        assert_eq!(n.data, data);
+        err.kind
+    }
+
+    /// My AS 65001, hold 180, 192.0.2.1, then the given Opt Parm Len and parameters.
+    fn body(params: &[u8]) -> Vec<u8> {
+        let mut b = vec![4, 0xfd, 0xe9, 0, 180, 192, 0, 2, 1];
+        b.extend_from_slice(params);
+        b
+    }
+
+    /// BIRD 2: every capability in a single Capabilities parameter.
+    #[rustfmt::skip]
+    const BIRD2: &[u8] = &[
+        4, 0xfd, 0xe9, 0x00, 0xf0, 192, 0, 2, 1,
+        49,                                  // Opt Parm Len
+        2, 47,                               // one Capabilities parameter
+        1, 4, 0, 1, 0, 1,                    // MP IPv4 unicast
+        1, 4, 0, 2, 0, 1,                    // MP IPv6 unicast
+        2, 0,                                // Route Refresh
+        6, 0,                                // Extended Message
+        64, 6, 0x40, 0x78, 0, 1, 1, 0x80,    // GR: N bit, 120 s, IPv4 unicast F
+        65, 4, 0, 0, 0xfd, 0xe9,             // 4-octet AS 65001
+        69, 4, 0, 1, 1, 3,                   // Add-Path IPv4 unicast both
+        70, 0,                               // Enhanced Route Refresh
+        71, 7, 0, 1, 1, 0x80, 0, 0x0e, 0x10, // LLGR IPv4 unicast F, 3600 s
+    ];
+
+    /// GoBGP 3: one Capabilities parameter per capability.
+    #[rustfmt::skip]
+    const GOBGP3: &[u8] = &[
+        4, 0xfd, 0xea, 0x00, 0x5a, 192, 0, 2, 2,
+        50,
+        2, 2, 2, 0,                          // Route Refresh
+        2, 6, 1, 4, 0, 1, 0, 1,              // MP IPv4 unicast
+        2, 6, 1, 4, 0, 2, 0, 1,              // MP IPv6 unicast
+        2, 8, 5, 6, 0, 1, 0, 1, 0, 2,        // Extended Next Hop IPv4 unicast via IPv6
+        2, 6, 65, 4, 0, 0, 0xfd, 0xea,       // 4-octet AS 65002
+        2, 10, 73, 8, 6, b'g', b'o', b'b', b'g', b'p', b'1', 0, // FQDN "gobgp1", no domain
+    ];
+
+    #[test]
+    fn bird2_open_one_parameter() {
+        let caps = vec![
+            Capability::Multiprotocol(V4U),
+            Capability::Multiprotocol(V6U),
+            Capability::RouteRefresh,
+            Capability::ExtendedMessage,
+            Capability::GracefulRestart(GracefulRestart {
+                restart_state: false,
+                notification: true,
+                restart_time: 120,
+                families: vec![GrFamily {
+                    family: V4U,
+                    forwarding_state: true,
+                }],
+            }),
+            Capability::FourOctetAs(65001),
+            Capability::AddPath(vec![crate::capability::AddPathFamily {
+                family: V4U,
+                mode: crate::capability::AddPathMode::Both,
+            }]),
+            Capability::EnhancedRouteRefresh,
+            Capability::LongLivedGracefulRestart(vec![LlgrFamily {
+                family: V4U,
+                forwarding_state: true,
+                stale_time: 3600,
+            }]),
+        ];
+        let open = Open {
+            my_as: 65001,
+            hold_time: 240,
+            bgp_id: Ipv4Addr::new(192, 0, 2, 1),
+            params: vec![OptionalParameter::Capabilities(caps.clone())],
+            extended_params: false,
+        };
+        both_ways(BIRD2, &open);
+        // Open::new groups the same way and already has the 4-octet AS capability.
+        assert_eq!(
+            Open::new(65001, 240, Ipv4Addr::new(192, 0, 2, 1), caps),
+            open
+        );
+        assert_eq!(open.asn(), 65001);
+        assert_eq!(open.capabilities().count(), 9);
+    }
+
+    #[test]
+    fn gobgp3_open_one_parameter_per_capability() {
+        let caps = [
+            Capability::RouteRefresh,
+            Capability::Multiprotocol(V4U),
+            Capability::Multiprotocol(V6U),
+            Capability::ExtendedNextHop(vec![crate::capability::ExtendedNextHop {
+                afi: crate::afi::Afi::Ipv4,
+                safi: 1,
+                nexthop_afi: crate::afi::Afi::Ipv6,
+            }]),
+            Capability::FourOctetAs(65002),
+            Capability::Fqdn {
+                hostname: "gobgp1".into(),
+                domain: String::new(),
+            },
+        ];
+        let open = Open {
+            my_as: 65002,
+            hold_time: 90,
+            bgp_id: Ipv4Addr::new(192, 0, 2, 2),
+            params: caps
+                .iter()
+                .map(|c| OptionalParameter::Capabilities(vec![c.clone()]))
+                .collect(),
+            extended_params: false,
+        };
+        both_ways(GOBGP3, &open);
+        assert!(open.capabilities().eq(caps.iter()));
+    }
+
+    #[test]
+    fn whole_message_round_trip_with_header() {
+        let ctx = CodecContext::default();
+        let open = Open::decode_body(BIRD2).unwrap();
+        let bytes = Message::Open(open.clone()).to_bytes(&ctx);
+        assert_eq!(bytes.len(), HEADER_LEN + BIRD2.len());
+        assert_eq!(bytes.get(HEADER_LEN..), Some(BIRD2));
+        assert_eq!(Message::decode(&bytes, &ctx), Ok(Message::Open(open)));
+    }
+
+    #[test]
+    fn no_optional_parameters() {
+        let open = Open {
+            my_as: 65001,
+            hold_time: 180,
+            bgp_id: Ipv4Addr::new(192, 0, 2, 1),
+            params: vec![],
+            extended_params: false,
+        };
+        both_ways(&body(&[0]), &open);
+        assert_eq!(open.asn(), 65001);
+        // An empty Capabilities parameter is kept as such.
+        let mut empty = open.clone();
+        empty.params.push(OptionalParameter::Capabilities(vec![]));
+        both_ways(&body(&[2, 2, 0]), &empty);
+    }
+
+    #[test]
+    fn new_uses_as_trans_for_four_octet_asns() {
+        let open = Open::new(4_200_000_001, 90, Ipv4Addr::new(10, 0, 0, 1), vec![]);
+        assert_eq!(open.my_as, AS_TRANS);
+        assert_eq!(open.asn(), 4_200_000_001);
+        assert_eq!(
+            open.params,
+            vec![OptionalParameter::Capabilities(vec![
+                Capability::FourOctetAs(4_200_000_001)
+            ])]
+        );
+        let mut out = Vec::new();
+        open.encode_body(&mut out);
+        #[rustfmt::skip]
+        let expected = [
+            4, 0x5b, 0xa0, 0, 90, 10, 0, 0, 1,
+            8, 2, 6, 65, 4, 0xfa, 0x56, 0xea, 0x01,
+        ];
+        assert_eq!(out, expected);
+        // A caller-supplied 4-octet AS capability is not duplicated.
+        let open = Open::new(
+            65001,
+            90,
+            Ipv4Addr::new(10, 0, 0, 1),
+            vec![Capability::FourOctetAs(65001)],
+        );
+        assert_eq!(open.capabilities().count(), 1);
+        assert_eq!(open.my_as, 65001);
+    }
+
+    #[test]
+    fn rfc9072_extended_form_is_used_only_when_needed() {
+        // 50 Multiprotocol capabilities: 300 octets of value, too much for the classic form.
+        let caps: Vec<Capability> = (0..50u16)
+            .map(|i| {
+                Capability::Multiprotocol(AfiSafi::new(
+                    crate::afi::Afi::from_u16(100 + i),
+                    crate::afi::Safi::Unicast,
+                ))
+            })
+            .collect();
+        let open = Open::new(65001, 180, Ipv4Addr::new(192, 0, 2, 1), caps);
+        assert!(open.uses_extended_params());
+        let mut out = Vec::new();
+        open.encode_body(&mut out);
+        // Non-Ext OP Len 255, Non-Ext OP Type 255, total 3 + 306, type 2, length 306.
+        assert_eq!(
+            out.get(9..16),
+            Some(&[255, 255, 0x01, 0x35, 2, 0x01, 0x32][..])
+        );
+        assert_eq!(out.len(), 9 + 4 + 3 + 306);
+        let back = Open::decode_body(&out).unwrap();
+        assert!(!back.extended_params);
+        assert_eq!(back, open);
+
+        // Under 255 octets the classic form is used.
+        let small = Open::new(65001, 180, Ipv4Addr::new(192, 0, 2, 1), vec![]);
+        assert!(!small.uses_extended_params());
+    }
+
+    #[test]
+    fn rfc9072_extended_form_short_is_accepted_and_reproduced() {
+        #[rustfmt::skip]
+        let wire = body(&[
+            255, 255, 0, 9,                 // extended form, 9 octets of parameters
+            2, 0, 6,                        // Capabilities, 2-octet length 6
+            65, 4, 0, 0, 0xfd, 0xe9,
+        ]);
+        let open = Open {
+            my_as: 65001,
+            hold_time: 180,
+            bgp_id: Ipv4Addr::new(192, 0, 2, 1),
+            params: vec![OptionalParameter::Capabilities(vec![
+                Capability::FourOctetAs(65001),
+            ])],
+            extended_params: true,
+        };
+        both_ways(&wire, &open);
+        assert!(open.uses_extended_params());
+
+        // Any non-zero Non-Ext OP Len followed by type 255 means the extended form.
+        let mut odd = wire.clone();
+        if let Some(b) = odd.get_mut(9) {
+            *b = 13;
+        }
+        assert_eq!(Open::decode_body(&odd), Ok(open));
+        // No parameters at all, extended form.
+        let empty = Open::decode_body(&body(&[255, 255, 0, 0])).unwrap();
+        assert!(empty.params.is_empty() && empty.extended_params);
+    }
+
+    #[test]
+    fn too_short_is_a_header_length_error() {
+        let kind = rejects(&[4, 0xfd, 0xe9, 0, 180, 192, 0, 2, 1], (1, 2), &[0, 28]);
+        assert_eq!(kind, ErrorKind::BadMessageLength { length: 28 });
+        rejects(&[], (1, 2), &[0, 19]);
+    }
+
+    #[test]
+    fn unsupported_version_carries_version_4() {
+        let mut wire = body(&[0]);
+        if let Some(v) = wire.first_mut() {
+            *v = 3;
+        }
+        let kind = rejects(&wire, (2, 1), &[0, 4]);
+        assert_eq!(kind, ErrorKind::UnsupportedVersion { version: 3 });
+    }
+
+    #[test]
+    fn hold_time_one_or_two_is_unacceptable() {
+        for hold in [1u8, 2] {
+            let wire = [4, 0xfd, 0xe9, 0, hold, 192, 0, 2, 1, 0];
+            let kind = rejects(&wire, (2, 6), &[]);
+            assert_eq!(
+                kind,
+                ErrorKind::UnacceptableHoldTime {
+                    hold_time: hold.into()
+                }
+            );
+        }
+        for hold in [0u8, 3] {
+            let wire = [4, 0xfd, 0xe9, 0, hold, 192, 0, 2, 1, 0];
+            assert!(Open::decode_body(&wire).is_ok());
+        }
+    }
+
+    #[test]
+    fn zero_bgp_identifier_is_bad() {
+        let kind = rejects(&[4, 0xfd, 0xe9, 0, 180, 0, 0, 0, 0, 0], (2, 3), &[]);
+        assert_eq!(kind, ErrorKind::BadBgpIdentifier);
+    }
+
+    #[test]
+    fn zero_peer_as_is_bad_peer_as() {
+        rejects(&[4, 0, 0, 0, 180, 192, 0, 2, 1, 0], (2, 2), &[]);
+        let kind = rejects(&body(&[8, 2, 6, 65, 4, 0, 0, 0, 0]), (2, 2), &[]);
+        assert_eq!(kind, ErrorKind::ZeroPeerAs);
+    }
+
+    #[test]
+    fn unknown_parameter_type_is_unsupported() {
+        // Type 1 (Authentication, deprecated) and an arbitrary type.
+        for ty in [1u8, 3, 254] {
+            let kind = rejects(&body(&[3, ty, 1, 0]), (2, 4), &[]);
+            assert_eq!(
+                kind,
+                ErrorKind::UnsupportedOptionalParameter { param_type: ty }
+            );
+        }
+    }
+
+    #[test]
+    fn length_mismatches_are_open_unspecific() {
+        let cases: [&[u8]; 8] = [
+            &[3, 2, 0],                 // Opt Parm Len larger than what follows
+            &[1, 2, 0],                 // smaller: trailing octets
+            &[0, 2, 0],                 // zero but parameters follow
+            &[2, 2, 1],                 // parameter value runs past the end
+            &[1, 2],                    // parameter header truncated
+            &[255, 255, 0],             // extended length truncated
+            &[255, 255, 0, 4, 2, 0, 0], // extended length larger than what follows
+            &[255, 255, 0, 3, 2, 0, 1], // 2-octet parameter length runs past the end
+        ];
+        for params in cases {
+            let kind = rejects(&body(params), (2, 0), &[]);
+            assert!(
+                matches!(kind, ErrorKind::MalformedOptionalParameters { .. }),
+                "{params:?}: {kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_capability_is_open_unspecific() {
+        let kind = rejects(&body(&[5, 2, 3, 65, 1, 0]), (2, 0), &[]);
+        assert!(matches!(
+            kind,
+            ErrorKind::MalformedCapability { code: 65, .. }
+        ));
+        // A capability running past its parameter into the next one.
+        let kind = rejects(&body(&[6, 2, 2, 65, 4, 2, 0]), (2, 0), &[]);
+        assert!(matches!(
+            kind,
+            ErrorKind::MalformedCapability { code: 65, .. }
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn open_round_trips(open in strategy::open()) {
+            let mut out = Vec::new();
+            open.encode_body(&mut out);
+            prop_assert_eq!(Open::decode_body(&out), Ok(open));
+        }
+
+        #[test]
+        fn arbitrary_bodies_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = Open::decode_body(&bytes);
+        }
+
+        #[test]
+        fn plausible_bodies_never_panic(
+            params in proptest::collection::vec(any::<u8>(), 0..300),
+            extended in any::<bool>(),
+        ) {
+            // Valid fixed fields so the fuzzing reaches the parameter parser.
+            let mut wire = vec![4, 0xfd, 0xe9, 0, 180, 192, 0, 2, 1];
+            if extended {
+                wire.extend_from_slice(&[255, 255]);
+                wire.extend_from_slice(&(params.len() as u16).to_be_bytes());
+            } else {
+                wire.push(params.len().min(255) as u8);
+            }
+            wire.extend_from_slice(&params);
+            let _ = Open::decode_body(&wire);
+        }
+    }
+}
