@@ -68,7 +68,8 @@ pub enum Capability {
     LongLivedGracefulRestart(Vec<LlgrFamily>),
     /// Code 73, draft-walton-bgp-hostname-capability.
     Fqdn { hostname: String, domain: String },
-    /// Anything else, kept as sent so it can be shown and re-encoded exactly.
+    /// Anything else (and a malformed FQDN), kept as sent so it can be shown and re-encoded
+    /// exactly. Built by hand with a typed code, it decodes back as the typed variant.
     Unknown { code: u8, value: Vec<u8> },
 }
 

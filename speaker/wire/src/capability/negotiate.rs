@@ -11,7 +11,7 @@ use crate::message::Open;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Negotiated {
     /// Families both sides advertised (RFC 4760), in local order. A side that sent no
-    /// Multiprotocol capability at all supports IPv4 unicast only (RFC 4760 §8).
+    /// Multiprotocol capability at all supports IPv4 unicast only (RFC 4760).
     pub families: Vec<AfiSafi>,
     /// RFC 6793: both sent the 4-octet AS capability.
     pub four_octet_as: bool,
