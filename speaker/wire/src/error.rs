@@ -70,6 +70,12 @@ pub enum ErrorKind {
     MalformedCapability { code: u8, reason: &'static str },
     #[error("ROUTE-REFRESH body of {length} octets is not 4")]
     BadRouteRefreshLength { length: usize },
+    #[error("BGP identifier is zero")]
+    BadBgpIdentifier,
+    #[error("peer AS is zero (RFC 7607)")]
+    ZeroPeerAs,
+    #[error("malformed optional parameters: {reason}")]
+    MalformedOptionalParameters { reason: &'static str },
     // --- end OPEN and capabilities ---------------------------------------------------
 
     // --- UPDATE and path attributes (message/update.rs, attribute/) ------------------

@@ -1,1 +1,0 @@
-//! OPEN capabilities. TODO(helper A): implement.
