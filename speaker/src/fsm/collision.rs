@@ -43,18 +43,33 @@ mod tests {
 
     #[test]
     fn higher_local_id_keeps_its_outbound_connection() {
-        assert_eq!(resolve_collision(HIGH, LOW, true, false), Collision::KeepExisting);
-        assert_eq!(resolve_collision(HIGH, LOW, false, false), Collision::KeepNew);
+        assert_eq!(
+            resolve_collision(HIGH, LOW, true, false),
+            Collision::KeepExisting
+        );
+        assert_eq!(
+            resolve_collision(HIGH, LOW, false, false),
+            Collision::KeepNew
+        );
     }
 
     #[test]
     fn lower_local_id_keeps_the_peers_connection() {
-        assert_eq!(resolve_collision(LOW, HIGH, true, false), Collision::KeepNew);
-        assert_eq!(resolve_collision(LOW, HIGH, false, false), Collision::KeepExisting);
+        assert_eq!(
+            resolve_collision(LOW, HIGH, true, false),
+            Collision::KeepNew
+        );
+        assert_eq!(
+            resolve_collision(LOW, HIGH, false, false),
+            Collision::KeepExisting
+        );
     }
 
     #[test]
     fn established_session_always_wins() {
-        assert_eq!(resolve_collision(LOW, HIGH, true, true), Collision::KeepExisting);
+        assert_eq!(
+            resolve_collision(LOW, HIGH, true, true),
+            Collision::KeepExisting
+        );
     }
 }

@@ -194,7 +194,12 @@ impl Fsm {
     }
 
     /// Handling shared by OpenSent, OpenConfirm and Established.
-    fn common_after_connect(&mut self, event: Event, unexpected: FsmSubcode, out: &mut Vec<Action>) {
+    fn common_after_connect(
+        &mut self,
+        event: Event,
+        unexpected: FsmSubcode,
+        out: &mut Vec<Action>,
+    ) {
         match event {
             Event::Stop(reason) => {
                 let n = reason.notification();

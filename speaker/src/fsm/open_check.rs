@@ -13,11 +13,14 @@ pub fn check_open(cfg: &SessionConfig, open: &Open) -> Result<(), Notification> 
         let data = open.my_as.to_be_bytes().to_vec();
         return Err(open_error(OpenSubcode::BadPeerAs, data));
     }
-    let id = open.bgp_identifier;
+    let id = open.bgp_id;
     let ibgp = cfg.local_asn == cfg.remote_asn;
     // RFC 6286 §2.2: zero is never valid; equal IDs only clash inside one AS.
     if id.is_unspecified() || (ibgp && id == cfg.local_id) {
-        return Err(open_error(OpenSubcode::BadBgpIdentifier, id.octets().to_vec()));
+        return Err(open_error(
+            OpenSubcode::BadBgpIdentifier,
+            id.octets().to_vec(),
+        ));
     }
     if matches!(open.hold_time, 1 | 2) {
         let data = open.hold_time.to_be_bytes().to_vec();

@@ -78,7 +78,10 @@ fn manual_start_dials_and_arms_connect_retry() {
     let a = fsm.handle(Event::ManualStart);
     assert_eq!(fsm.state(), State::Connect);
     assert!(a.contains(&Action::Connect));
-    assert_eq!(timer_started(&a, Timer::ConnectRetry), Some(Duration::from_secs(1)));
+    assert_eq!(
+        timer_started(&a, Timer::ConnectRetry),
+        Some(Duration::from_secs(1))
+    );
 }
 
 #[test]
@@ -105,7 +108,10 @@ fn passive_open_accepts_incoming_connection() {
 #[test]
 fn idle_refuses_connections_and_ignores_messages() {
     let mut fsm = Fsm::new(config(false));
-    assert_eq!(fsm.handle(Event::TcpConnectionAcknowledged), vec![Action::CloseConnection]);
+    assert_eq!(
+        fsm.handle(Event::TcpConnectionAcknowledged),
+        vec![Action::CloseConnection]
+    );
     assert!(fsm.handle(Event::KeepAliveMsg).is_empty());
     assert_eq!(fsm.state(), State::Idle);
 }
@@ -119,7 +125,10 @@ fn connect_failure_moves_to_active_and_backs_off() {
     assert_eq!(fsm.state(), State::Connect);
     assert!(a.contains(&Action::Connect));
     // One failure so far: the retry delay doubled.
-    assert_eq!(timer_started(&a, Timer::ConnectRetry), Some(Duration::from_secs(2)));
+    assert_eq!(
+        timer_started(&a, Timer::ConnectRetry),
+        Some(Duration::from_secs(2))
+    );
 }
 
 #[test]
@@ -154,8 +163,14 @@ fn valid_open_negotiates_hold_time_and_sends_keepalive() {
     let a = fsm.handle(peer_open(65001, 30));
     assert_eq!(fsm.state(), State::OpenConfirm);
     assert!(a.contains(&Action::SendKeepalive));
-    assert_eq!(timer_started(&a, Timer::Hold), Some(Duration::from_secs(30)));
-    assert_eq!(timer_started(&a, Timer::Keepalive), Some(Duration::from_secs(10)));
+    assert_eq!(
+        timer_started(&a, Timer::Hold),
+        Some(Duration::from_secs(30))
+    );
+    assert_eq!(
+        timer_started(&a, Timer::Keepalive),
+        Some(Duration::from_secs(10))
+    );
     let n = fsm.negotiated().expect("negotiated");
     assert_eq!(n.hold_time, 30);
 }
@@ -240,15 +255,25 @@ fn keepalive_timer_sends_keepalive_and_rearms() {
     let mut fsm = fsm_in(State::Established);
     let a = fsm.handle(Event::KeepaliveTimerExpires);
     assert_eq!(a[0], Action::SendKeepalive);
-    assert_eq!(timer_started(&a, Timer::Keepalive), Some(Duration::from_secs(10)));
+    assert_eq!(
+        timer_started(&a, Timer::Keepalive),
+        Some(Duration::from_secs(10))
+    );
 }
 
 #[test]
 fn messages_in_established_restart_hold_timer() {
     let mut fsm = fsm_in(State::Established);
-    for ev in [Event::KeepAliveMsg, Event::UpdateMsg, Event::RouteRefreshMsg] {
+    for ev in [
+        Event::KeepAliveMsg,
+        Event::UpdateMsg,
+        Event::RouteRefreshMsg,
+    ] {
         let a = fsm.handle(ev);
-        assert_eq!(timer_started(&a, Timer::Hold), Some(Duration::from_secs(30)));
+        assert_eq!(
+            timer_started(&a, Timer::Hold),
+            Some(Duration::from_secs(30))
+        );
     }
 }
 
@@ -269,7 +294,10 @@ fn admin_shutdown_sends_rfc9003_message_and_does_not_restart() {
         Action::SendNotification(n) => Some(n.clone()),
         _ => None,
     });
-    assert_eq!(sent.as_ref().and_then(|n| n.shutdown_message()), Some("bye"));
+    assert_eq!(
+        sent.as_ref().and_then(|n| n.shutdown_message()),
+        Some("bye")
+    );
     assert_eq!(timer_started(&a, Timer::IdleHold), None);
     assert_eq!(fsm.state(), State::Idle);
 }
@@ -317,11 +345,17 @@ fn open_in_established_is_an_fsm_error() {
 fn failures_grow_the_idle_hold_and_establishment_resets_it() {
     let mut fsm = fsm_in(State::Established);
     let a = fsm.handle(Event::TcpConnectionFails);
-    assert_eq!(timer_started(&a, Timer::IdleHold), Some(Duration::from_secs(2)));
+    assert_eq!(
+        timer_started(&a, Timer::IdleHold),
+        Some(Duration::from_secs(2))
+    );
     fsm.handle(Event::IdleHoldTimerExpires);
     fsm.handle(Event::TcpConnectionConfirmed);
     let a = fsm.handle(Event::HoldTimerExpires);
-    assert_eq!(timer_started(&a, Timer::IdleHold), Some(Duration::from_secs(4)));
+    assert_eq!(
+        timer_started(&a, Timer::IdleHold),
+        Some(Duration::from_secs(4))
+    );
     assert_eq!(fsm.connect_retry_counter(), 2);
     fsm.handle(Event::IdleHoldTimerExpires);
     fsm.handle(Event::TcpConnectionConfirmed);
