@@ -1,4 +1,10 @@
-//! The rustbgpd speaker: BGP sessions with edge routers, a RIB, and the gRPC API the operator
-//! drives. `main.rs` is thin; everything lives in these modules.
+//! `speaker`: the rustbgpd BGP speaker, the sidecar that peers with edge routers and announces
+//! what the operator asks for over gRPC. `main.rs` is thin; everything lives in these modules:
+//!
+//! - [`config`]: the TOML configuration, typed and validated with line-numbered errors.
+//! - [`cli`]: the `rustbgpd` command line (`--check`, `--help`).
+//! - [`fsm`]: the pure RFC 4271 session state machine.
 
+pub mod cli;
+pub mod config;
 pub mod fsm;
