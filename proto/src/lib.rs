@@ -21,6 +21,7 @@
 //!   - `ControlService`: version, identity and instance id of the speaker;
 //!   - `PolicyService`: named policies, neighbor sets and the global
 //!     import/export chains;
+//!   - `PeerGroupService`: peer groups and neighbor membership;
 //! * [`FILE_DESCRIPTOR_SET`], to serve gRPC reflection (tonic-reflection) so
 //!   that grpcurl works without the `.proto` files.
 //!
@@ -45,6 +46,7 @@ pub const SERVICE_NAMES: &[&str] = &[
     "rustbgpd.v1.ControlService",
     "rustbgpd.v1.InjectionService",
     "rustbgpd.v1.NeighborService",
+    "rustbgpd.v1.PeerGroupService",
     "rustbgpd.v1.PolicyService",
     "rustbgpd.v1.RibService",
 ];
