@@ -23,7 +23,12 @@ pub fn dissect(name: &str, messages: &[Vec<u8>]) -> String {
     let out = Command::new("tshark")
         .args(["-n", "-V", "-r"])
         .arg(&path)
-        .args(["-d", "tcp.port==179,bgp", "-o", "tcp.desegment_tcp_streams:TRUE"])
+        .args([
+            "-d",
+            "tcp.port==179,bgp",
+            "-o",
+            "tcp.desegment_tcp_streams:TRUE",
+        ])
         .output()
         .expect("run tshark");
     assert!(
