@@ -199,6 +199,11 @@ impl Daemon {
         signal("KILL", &pgid, &pids);
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // SIGKILL is delivered asynchronously: give the kernel a moment so callers see them gone.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while pids[1..].iter().any(|p| is_alive(*p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         for p in self.pid_file.iter().chain(&self.cleanup) {
             let _ = fs::remove_file(p);
         }
