@@ -210,7 +210,7 @@ mod tests {
             0x8108c000_02090064,
             0x80070000_00000003,
             0x80090000_0000002e,
-            0x8208_0000fde8_0064,
+            0x8208_0000_fde8_0064,
         ] {
             assert_eq!(FlowAction::from_raw(raw).unwrap().to_raw(), raw, "{raw:#x}");
         }

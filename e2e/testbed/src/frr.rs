@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::attrs::SessionState;
-use crate::process::{Daemon, Workdir, run_cli};
+use crate::process::{Daemon, Workdir, run_cli, run_cli_both};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
 use crate::wait::{Probe, poll_until};
 use crate::{Error, Result};
@@ -50,21 +50,15 @@ impl Frr {
             "bgpd.conf",
             &config(&spec, neighbors, routes, &log.display().to_string()),
         )?;
-        // `-C` exits 0 even when lines fail: look for its complaints instead.
-        let check = run_cli(
-            BGPD,
-            &[
-                "-C".into(),
-                "-f".into(),
-                conf.display().to_string(),
-                "-Z".into(),
-                "-S".into(),
-            ],
-        )
-        .unwrap_or_else(|e| e.to_string());
-        if check.contains("No such command")
-            || check.contains("Unknown command")
-            || check.contains("rror")
+        // `-C` exits 0 even when lines fail: look for its complaints (on stderr) instead.
+        let args = ["-C", "-f", &conf.display().to_string(), "-Z", "-S"].map(String::from);
+        let check = match run_cli_both(BGPD, &args) {
+            Ok((out, err)) => format!("{out}{err}"),
+            Err(e) => e.to_string(),
+        };
+        if ["No such command", "Unknown command", "[EC "]
+            .iter()
+            .any(|w| check.contains(w))
         {
             return Err(Error::Config {
                 daemon: "bgpd".into(),

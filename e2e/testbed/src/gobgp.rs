@@ -156,6 +156,29 @@ impl GoBgp {
         parse_rib(&v)
     }
 
+    /// Polls `rib(family)` until `ready` accepts it; returns the routes.
+    pub fn wait_rib(
+        &mut self,
+        family: Family,
+        timeout: Duration,
+        ready: impl Fn(&[GoRoute]) -> bool,
+    ) -> Result<Vec<GoRoute>> {
+        poll_until(
+            &format!("gobgp {} RIB to match", family_word(family)),
+            timeout,
+            || {
+                if let Err(e) = self.daemon.check_running() {
+                    return Probe::Fatal(e);
+                }
+                match self.rib(family) {
+                    Ok(r) if ready(&r) => Probe::Ready(r),
+                    Ok(r) => Probe::Pending(format!("{r:#?}")),
+                    Err(e) => Probe::Pending(e.to_string()),
+                }
+            },
+        )
+    }
+
     /// What `neighbor` sent us (Adj-RIB-In), from `gobgp -j neighbor ADDR adj-in -a FAMILY`.
     pub fn adj_in(&self, neighbor: IpAddr, family: Family) -> Result<Vec<GoRoute>> {
         let n = neighbor.to_string();

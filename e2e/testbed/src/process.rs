@@ -247,6 +247,11 @@ pub const CLI_TIMEOUT: Duration = Duration::from_secs(10);
 /// Runs a CLI to completion (killed after [`CLI_TIMEOUT`]) and returns its stdout.
 /// A non-zero exit becomes [`Error::Command`] with stdout and stderr.
 pub fn run_cli(program: &str, args: &[String]) -> Result<String> {
+    run_cli_both(program, args).map(|(out, _)| out)
+}
+
+/// Like [`run_cli`] but returns (stdout, stderr).
+pub fn run_cli_both(program: &str, args: &[String]) -> Result<(String, String)> {
     let shown = format!("{program} {}", args.join(" "));
     let child = Command::new(crate::resolve(program))
         .args(args)
@@ -280,7 +285,7 @@ pub fn run_cli(program: &str, args: &[String]) -> Result<String> {
             output: format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
         });
     }
-    Ok(stdout)
+    Ok((stdout, String::from_utf8_lossy(&out.stderr).into_owned()))
 }
 
 /// True if `pid` exists and is not a zombie.
