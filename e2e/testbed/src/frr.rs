@@ -155,7 +155,7 @@ impl Frr {
     /// Unicast RIB from `show bgp ipv4|ipv6 unicast json` (communities are not in this JSON in
     /// FRR 8.4: use [`Frr::route`] for them).
     pub fn routes(&self, family: Family) -> Result<Vec<FrrRoute>> {
-        let afi = afi_word(family)?;
+        let afi = afi_word(family);
         parse_routes(&self.vtysh(&[&format!("show bgp {afi} unicast json")])?)
     }
 
@@ -168,7 +168,7 @@ impl Frr {
 
     /// FlowSpec rules from `show bgp ipv4|ipv6 flowspec detail`.
     pub fn flowspec(&self, family: Family) -> Result<Vec<FrrFlowRule>> {
-        let afi = afi_word(family)?;
+        let afi = afi_word(family);
         parse_flowspec(&self.vtysh(&[&format!("show bgp {afi} flowspec detail")])?)
     }
 
@@ -192,6 +192,6 @@ impl Frr {
     }
 }
 
-fn afi_word(f: Family) -> Result<&'static str> {
-    Ok(if f.is_v6() { "ipv6" } else { "ipv4" })
+fn afi_word(f: Family) -> &'static str {
+    if f.is_v6() { "ipv6" } else { "ipv4" }
 }
