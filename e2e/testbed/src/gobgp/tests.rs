@@ -1,6 +1,7 @@
 //! Parser tests on JSON captured from gobgp 3.10 (see testdata/).
 
 use super::*;
+use crate::attrs::{FlowAction, Origin};
 
 fn load(name: &str) -> Value {
     let text = match name {
