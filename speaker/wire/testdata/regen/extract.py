@@ -258,8 +258,8 @@ def extract(pcap, outdir):
             f.write(m["raw"].hex() + "\n")
         with open(os.path.join(outdir, v["name"] + ".tshark.txt"), "w") as f:
             f.write(text)
-        sender = v["sender"].rstrip("123") if v["sender"].startswith("exabgp") else v["sender"]
-        receiver = v["receiver"].rstrip("123") if v["receiver"].startswith("exabgp") else v["receiver"]
+        sender = v["sender"].rstrip("0123456789")      # exabgp1 -> exabgp, gobgp2 -> gobgp
+        receiver = v["receiver"].rstrip("0123456789")
         what = " ".join(v["what"].split())
         rows.append("\t".join([v["name"], sender, receiver, v["msg_type"], v["context"], what]))
     with open(os.path.join(outdir, "vectors.tsv"), "w") as f:

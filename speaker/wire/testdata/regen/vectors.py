@@ -57,12 +57,12 @@ v("open_bird_extmsg_flow", "bird", "exabgp3", "open", "as4",
   "BIRD OPEN to ExaBGP E3 (iBGP): AS 65003, hold 9; one optional parameter: MP ipv4/unicast, ipv4/flow, ipv6/unicast, ipv6/flow; route refresh; "
   "extended message (6); graceful restart (flags 0, time 120, no AFI); 4-octet AS 65003; enhanced route refresh; long-lived GR (empty).")
 v("open_gobgp_gr_llgr_addpath", "gobgp", "bird", "open", "as4",
-  "gobgpd OPEN to BIRD: AS 65002, hold 9, router-id 127.0.0.2. Capabilities (own optional parameter each, except the first): route refresh (2); "
+  "gobgpd OPEN to BIRD: AS 65002, hold 9, router-id 127.0.0.2. All capabilities in ONE optional parameter, in this order: route refresh (2); "
   "FQDN (73) hostname of the machine that ran regen.sh (\"vm\"), empty domain; MP ipv4/unicast, ipv6/unicast; 4-octet AS 65002; "
   "graceful restart (64) N bit, time 120, ipv4/unicast + ipv6/unicast F=0; long-lived GR (71) ipv4/unicast + ipv6/unicast stale time 3600; "
   "extended next hop (5) ipv4/unicast->ipv6; Add-Path (69) ipv4/unicast + ipv6/unicast send/receive (3).")
 v("open_gobgp_flowspec_only", "gobgp2", "bird2", "open", "as4",
-  "gobgpd OPEN to BIRD's FlowSpec session: AS 65002, hold 9; route refresh; FQDN (73, hostname \"vm\"); MP ipv4/flow(133), ipv6/flow; "
+  "gobgpd OPEN to BIRD's FlowSpec session: AS 65002, hold 9, router-id 127.0.0.2; one optional parameter: route refresh; FQDN (73, hostname \"vm\"); MP ipv4/flow(133), ipv6/flow; "
   "4-octet AS 65002; extended next hop (5) for ipv4/flow (nh AFI 2) and ipv6/flow (nh AFI 2).")
 
 # ------------------------------------------------------------------ KEEPALIVE
