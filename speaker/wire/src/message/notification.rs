@@ -235,7 +235,8 @@ mod tests {
 
     #[test]
     fn shutdown_communication_is_read_back() {
-        let n = Notification::cease_with_message(CeaseSubcode::AdministrativeShutdown, "maintenance");
+        let n =
+            Notification::cease_with_message(CeaseSubcode::AdministrativeShutdown, "maintenance");
         let mut body = Vec::new();
         n.encode_body(&mut body);
         assert_eq!(&body[..3], &[6, 2, 11]);

@@ -54,10 +54,12 @@ impl RouteRefresh {
     pub fn decode_body(body: &[u8]) -> Result<RouteRefresh, DecodeError> {
         let [a0, a1, sub, safi] = body else {
             // RFC 7313 §5: a wrong length is a ROUTE-REFRESH Message Error carrying the message.
-            return Err(ErrorKind::BadRouteRefreshLength { length: body.len() }.reset(
-                NotificationCode::RouteRefresh(RouteRefreshSubcode::InvalidMessageLength),
-                body.to_vec(),
-            ));
+            return Err(
+                ErrorKind::BadRouteRefreshLength { length: body.len() }.reset(
+                    NotificationCode::RouteRefresh(RouteRefreshSubcode::InvalidMessageLength),
+                    body.to_vec(),
+                ),
+            );
         };
         Ok(RouteRefresh {
             family: AfiSafi::new(

@@ -164,7 +164,10 @@ mod tests {
     fn too_long_and_truncated_prefixes_are_errors() {
         assert!(matches!(
             decode_unicast_list(&[33, 1, 2, 3, 4, 5], Afi::Ipv4, false),
-            Err(ErrorKind::PrefixTooLong { length: 33, max: 32 })
+            Err(ErrorKind::PrefixTooLong {
+                length: 33,
+                max: 32
+            })
         ));
         assert!(matches!(
             decode_unicast_list(&[24, 1, 2], Afi::Ipv4, false),

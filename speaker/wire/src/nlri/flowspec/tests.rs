@@ -1,0 +1,1 @@
+//! Cross-module tests: RFC examples, every error, property tests.
