@@ -161,7 +161,10 @@ mod tests {
         let cases = [
             (None, Some("missing authorization: Bearer <token>")),
             (Some("s3cret"), Some("authorization is not a Bearer token")),
-            (Some("Basic s3cret"), Some("authorization is not a Bearer token")),
+            (
+                Some("Basic s3cret"),
+                Some("authorization is not a Bearer token"),
+            ),
             (Some("Bearer wrong!"), Some("invalid bearer token")),
             (Some("Bearer s3cre"), Some("invalid bearer token")),
             (Some("Bearer s3cret"), None),
@@ -183,9 +186,15 @@ mod tests {
         std::fs::write(&path, "abc\n").unwrap();
         assert!(Token::from_file(&path).unwrap().matches(b"abc"));
         std::fs::write(&path, " \n").unwrap();
-        assert!(matches!(Token::from_file(&path), Err(TokenError::Empty { .. })));
+        assert!(matches!(
+            Token::from_file(&path),
+            Err(TokenError::Empty { .. })
+        ));
         let missing = dir.join("missing");
-        assert!(matches!(Token::from_file(&missing), Err(TokenError::Read { .. })));
+        assert!(matches!(
+            Token::from_file(&missing),
+            Err(TokenError::Read { .. })
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

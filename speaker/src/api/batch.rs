@@ -120,14 +120,14 @@ mod tests {
     use super::*;
     use crate::command::InjectOutcome;
 
-    fn parse(s: &String) -> Result<u32, FieldError> {
+    fn parse(s: &str) -> Result<u32, FieldError> {
         s.parse().map_err(|_| FieldError::new("prefix", "bad"))
     }
 
     #[test]
     fn all_or_nothing_names_the_first_bad_item() {
         let items = vec!["1".to_string(), "x".into(), "y".into()];
-        let err = convert_all("paths", &items, false, |s| s, parse)
+        let err = convert_all("paths", &items, false, |s| s, |s| parse(s))
             .err()
             .unwrap();
         assert_eq!(err.message(), "paths[1].prefix: bad");
@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn partial_collects_errors_and_positions() {
         let items = vec!["1".to_string(), "x".into(), "3".into()];
-        let c = convert_all("paths", &items, true, |s| s, parse).unwrap();
+        let c = convert_all("paths", &items, true, |s| s, |s| parse(s)).unwrap();
         assert_eq!(c.valid, vec![(0, 1), (2, 3)]);
         assert_eq!(c.errors.len(), 1);
         assert_eq!(

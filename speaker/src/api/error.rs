@@ -78,7 +78,9 @@ mod tests {
 
     #[test]
     fn field_paths_compose() {
-        let e = FieldError::new("communities", "bad").at(1).within("paths[3]");
+        let e = FieldError::new("communities", "bad")
+            .at(1)
+            .within("paths[3]");
         assert_eq!(e.to_string(), "paths[3].communities[1]: bad");
         let e = FieldError::new("", "bad").within("rule");
         assert_eq!(e.to_string(), "rule: bad");
@@ -88,7 +90,10 @@ mod tests {
     fn command_errors_map_to_codes() {
         let cases = [
             (CommandError::NotFound("x".into()), Code::NotFound),
-            (CommandError::InvalidArgument("x".into()), Code::InvalidArgument),
+            (
+                CommandError::InvalidArgument("x".into()),
+                Code::InvalidArgument,
+            ),
             (CommandError::AlreadyExists("x".into()), Code::AlreadyExists),
             (
                 CommandError::FailedPrecondition("x".into()),

@@ -33,7 +33,11 @@ fn single(results: BatchResult) -> Result<InjectOutcome, Status> {
     results
         .into_iter()
         .next()
-        .unwrap_or_else(|| Err(CommandError::Internal("empty reply to a one-item batch".into())))
+        .unwrap_or_else(|| {
+            Err(CommandError::Internal(
+                "empty reply to a one-item batch".into(),
+            ))
+        })
         .map_err(Status::from)
 }
 
@@ -120,10 +124,13 @@ impl InjectionService for InjectionApi {
         request: Request<AddPathsRequest>,
     ) -> Result<Response<AddPathsResponse>, Status> {
         let req = request.into_inner();
-        let Converted { valid, mut errors } =
-            batch::convert_all("paths", &req.paths, req.allow_partial, |p| &p.id, |p| {
-                to_inject_path(p, self.ctx)
-            })?;
+        let Converted { valid, mut errors } = batch::convert_all(
+            "paths",
+            &req.paths,
+            req.allow_partial,
+            |p| &p.id,
+            |p| to_inject_path(p, self.ctx),
+        )?;
         let (positions, paths): (Vec<usize>, Vec<_>) = valid.into_iter().unzip();
         let results = self.core.inject_paths(paths, !req.allow_partial).await?;
         if !req.allow_partial
@@ -262,9 +269,7 @@ impl InjectionService for InjectionApi {
             .flowspecs
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                to_flowspec_selector(f).map_err(|e| e.within(&format!("flowspecs[{i}]")))
-            })
+            .map(|(i, f)| to_flowspec_selector(f).map_err(|e| e.within(&format!("flowspecs[{i}]"))))
             .collect::<Result<Vec<_>, _>>()?;
         let deleted = self.core.delete_flowspecs(selectors).await?;
         Ok(Response::new(DeleteFlowSpecsResponse { deleted }))

@@ -7,8 +7,7 @@ use bgpd_api::v1::*;
 use tonic::{Request, Response, Status};
 
 use super::convert::neighbor::{
-    NeighborDefaults, address, shutdown_message, soft_reset, to_neighbor_config,
-    to_neighbor_proto,
+    NeighborDefaults, address, shutdown_message, soft_reset, to_neighbor_config, to_neighbor_proto,
 };
 use crate::command::SpeakerHandle;
 

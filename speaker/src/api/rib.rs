@@ -39,7 +39,10 @@ impl RibApi {
             next_page_token,
         } = self.core.list_routes(table, query).await?;
         let now = SystemTime::now();
-        Ok((items.iter().map(|r| to_route(r, now)).collect(), next_page_token))
+        Ok((
+            items.iter().map(|r| to_route(r, now)).collect(),
+            next_page_token,
+        ))
     }
 }
 
@@ -53,7 +56,13 @@ impl RibService for RibApi {
         request: Request<ListBestRoutesRequest>,
     ) -> Result<Response<ListBestRoutesResponse>, Status> {
         let r = request.get_ref();
-        let q = to_route_query(&r.family, &r.prefix, r.include_more_specifics, r.page_size, &r.page_token)?;
+        let q = to_route_query(
+            &r.family,
+            &r.prefix,
+            r.include_more_specifics,
+            r.page_size,
+            &r.page_token,
+        )?;
         let (routes, next_page_token) = self.list(RibTable::Best, q).await?;
         Ok(Response::new(ListBestRoutesResponse {
             routes,
@@ -67,7 +76,13 @@ impl RibService for RibApi {
     ) -> Result<Response<ListReceivedRoutesResponse>, Status> {
         let r = request.get_ref();
         let table = neighbor_table(&r.neighbor, RibTable::Received)?;
-        let q = to_route_query(&r.family, &r.prefix, r.include_more_specifics, r.page_size, &r.page_token)?;
+        let q = to_route_query(
+            &r.family,
+            &r.prefix,
+            r.include_more_specifics,
+            r.page_size,
+            &r.page_token,
+        )?;
         let (routes, next_page_token) = self.list(table, q).await?;
         Ok(Response::new(ListReceivedRoutesResponse {
             routes,
@@ -81,7 +96,13 @@ impl RibService for RibApi {
     ) -> Result<Response<ListAdvertisedRoutesResponse>, Status> {
         let r = request.get_ref();
         let table = neighbor_table(&r.neighbor, RibTable::Advertised)?;
-        let q = to_route_query(&r.family, &r.prefix, r.include_more_specifics, r.page_size, &r.page_token)?;
+        let q = to_route_query(
+            &r.family,
+            &r.prefix,
+            r.include_more_specifics,
+            r.page_size,
+            &r.page_token,
+        )?;
         let (routes, next_page_token) = self.list(table, q).await?;
         Ok(Response::new(ListAdvertisedRoutesResponse {
             routes,

@@ -96,10 +96,16 @@ impl ApiServer {
     /// health.
     pub async fn router(&self, token: Option<Token>) -> Result<Router<Layers>, ServeError> {
         let (health, health_service) = tonic_health::server::health_reporter();
-        health.set_serving::<InjectionServiceServer<InjectionApi>>().await;
-        health.set_serving::<NeighborServiceServer<NeighborApi>>().await;
+        health
+            .set_serving::<InjectionServiceServer<InjectionApi>>()
+            .await;
+        health
+            .set_serving::<NeighborServiceServer<NeighborApi>>()
+            .await;
         health.set_serving::<RibServiceServer<RibApi>>().await;
-        health.set_serving::<ControlServiceServer<ControlApi>>().await;
+        health
+            .set_serving::<ControlServiceServer<ControlApi>>()
+            .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
@@ -130,7 +136,9 @@ impl ApiServer {
                 defaults,
             )))
             .add_service(RibServiceServer::new(RibApi::new(self.core.clone())))
-            .add_service(ControlServiceServer::new(ControlApi::new(self.core.clone()))))
+            .add_service(ControlServiceServer::new(ControlApi::new(
+                self.core.clone(),
+            ))))
     }
 
     /// Serves on a bound Unix socket (no token check) until `shutdown` completes.

@@ -78,7 +78,10 @@ pub enum PathSelector {
 pub enum FlowSpecSelector {
     Id(String),
     /// Every injected rule whose match part equals `rule`.
-    Rule { family: Family, rule: FlowSpecNlri },
+    Rule {
+        family: Family,
+        rule: FlowSpecNlri,
+    },
 }
 
 /// A filtered, paginated listing of injected objects.

@@ -11,7 +11,7 @@
 //! - [`inject`]: injected unicast paths and FlowSpec rules.
 //! - [`neighbor`]: neighbor configuration and live state.
 //! - [`route`]: RIB views and the best-path change stream.
-//! - [`handle`]: [`SpeakerHandle`].
+//! - `handle`: [`SpeakerHandle`], the client side.
 
 mod error;
 mod handle;

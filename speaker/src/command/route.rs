@@ -39,7 +39,10 @@ pub struct RouteQuery {
 pub enum RouteNlri {
     Unicast(IpNet),
     /// The family is `Ipv4FlowSpec` or `Ipv6FlowSpec`, from the rule's AFI.
-    FlowSpec { family: Family, rule: FlowSpecNlri },
+    FlowSpec {
+        family: Family,
+        rule: FlowSpecNlri,
+    },
 }
 
 impl RouteNlri {

@@ -119,10 +119,7 @@ pub fn communities(field: &str, items: &[String]) -> Result<Vec<Community>, Fiel
 }
 
 /// Large communities: `"65000:1:2"`.
-pub fn large_communities(
-    field: &str,
-    items: &[String],
-) -> Result<Vec<LargeCommunity>, FieldError> {
+pub fn large_communities(field: &str, items: &[String]) -> Result<Vec<LargeCommunity>, FieldError> {
     list(field, items, |s| {
         LargeCommunity::from_str(s).map_err(|e| e.to_string())
     })

@@ -9,19 +9,58 @@ fn strings(v: &[&str]) -> Vec<String> {
 #[test]
 fn scalar_errors_name_field_and_reason() {
     let cases: Vec<(FieldError, &str)> = vec![
-        (ip("next_hop", "192.0.2.x").unwrap_err(), r#"next_hop: "192.0.2.x" is not an IP address"#),
+        (
+            ip("next_hop", "192.0.2.x").unwrap_err(),
+            r#"next_hop: "192.0.2.x" is not an IP address"#,
+        ),
         (prefix("prefix", "").unwrap_err(), "prefix: required"),
-        (prefix("prefix", "203.0.113.300/32").unwrap_err(), r#"prefix: "203.0.113.300/32" is not an IP prefix"#),
-        (prefix("prefix", "203.0.113.1/24").unwrap_err(), r#"prefix: "203.0.113.1/24" has host bits set (expected 203.0.113.0/24)"#),
-        (optional_family("family", "ipv4_flow", &FLOWSPEC).unwrap_err(), r#"family: "ipv4_flow" is not one of ipv4_flowspec, ipv6_flowspec"#),
-        (family("family", "", &FLOWSPEC).unwrap_err(), "family: required"),
-        (optional_family("family", "ipv4_flowspec", &UNICAST).unwrap_err(), r#"family: "ipv4_flowspec" is not one of ipv4_unicast, ipv6_unicast"#),
-        (communities("communities", &strings(&["65535:666", "65536:1"])).unwrap_err(), r#"communities[1]: "65536:1": AS must be a number between 0 and 65535"#),
-        (large_communities("large_communities", &strings(&["1:2"])).unwrap_err().field.into(), "large_communities[0]"),
-        (extended_communities("extended_communities", &strings(&["rt:1"])).unwrap_err(), r#"extended_communities[0]: "rt:1" is not an extended community (expected rt:ADMIN:VALUE, soo:ADMIN:VALUE or 0x followed by 16 hex digits)"#),
-        (neighbors("neighbors", &strings(&["10.0.0.1", "x"])).unwrap_err(), r#"neighbors[1]: "x" is not an IP address"#),
-        (client_id("id", &"a".repeat(254)).unwrap_err(), "id: 254 characters, at most 253 allowed"),
-        (client_id("id", "a\nb").unwrap_err(), "id: contains control characters"),
+        (
+            prefix("prefix", "203.0.113.300/32").unwrap_err(),
+            r#"prefix: "203.0.113.300/32" is not an IP prefix"#,
+        ),
+        (
+            prefix("prefix", "203.0.113.1/24").unwrap_err(),
+            r#"prefix: "203.0.113.1/24" has host bits set (expected 203.0.113.0/24)"#,
+        ),
+        (
+            optional_family("family", "ipv4_flow", &FLOWSPEC).unwrap_err(),
+            r#"family: "ipv4_flow" is not one of ipv4_flowspec, ipv6_flowspec"#,
+        ),
+        (
+            family("family", "", &FLOWSPEC).unwrap_err(),
+            "family: required",
+        ),
+        (
+            optional_family("family", "ipv4_flowspec", &UNICAST).unwrap_err(),
+            r#"family: "ipv4_flowspec" is not one of ipv4_unicast, ipv6_unicast"#,
+        ),
+        (
+            communities("communities", &strings(&["65535:666", "65536:1"])).unwrap_err(),
+            r#"communities[1]: "65536:1": AS must be a number between 0 and 65535"#,
+        ),
+        (
+            large_communities("large_communities", &strings(&["1:2"]))
+                .unwrap_err()
+                .field
+                .into(),
+            "large_communities[0]",
+        ),
+        (
+            extended_communities("extended_communities", &strings(&["rt:1"])).unwrap_err(),
+            r#"extended_communities[0]: "rt:1" is not an extended community (expected rt:ADMIN:VALUE, soo:ADMIN:VALUE or 0x followed by 16 hex digits)"#,
+        ),
+        (
+            neighbors("neighbors", &strings(&["10.0.0.1", "x"])).unwrap_err(),
+            r#"neighbors[1]: "x" is not an IP address"#,
+        ),
+        (
+            client_id("id", &"a".repeat(254)).unwrap_err(),
+            "id: 254 characters, at most 253 allowed",
+        ),
+        (
+            client_id("id", "a\nb").unwrap_err(),
+            "id: contains control characters",
+        ),
     ];
     for (err, want) in cases {
         if want.contains(':') {
@@ -47,7 +86,12 @@ fn communities_parse_all_documented_forms() {
     assert_eq!(l[0], LargeCommunity::new(65000, 1, 2));
     let e = extended_communities(
         "e",
-        &strings(&["rt:65000:100", "soo:192.0.2.1:7", "rt:4200000000:100", "0x0002fde800000064"]),
+        &strings(&[
+            "rt:65000:100",
+            "soo:192.0.2.1:7",
+            "rt:4200000000:100",
+            "0x0002fde800000064",
+        ]),
     )
     .unwrap();
     assert_eq!(e[0], e[3], "0x form is the raw octets of rt:65000:100");

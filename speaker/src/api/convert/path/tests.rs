@@ -41,7 +41,9 @@ fn seed_traffic_engineering_body() {
 
 #[test]
 fn optional_fields_and_prepend() {
-    let mut r = req(r#"{"id": "k8s-uid", "prefix": "2001:db8:1000::/36", "origin": "incomplete", "as_path": [65001, 65002], "med": 5, "path_id": 7, "neighbors": ["10.0.0.1"]}"#);
+    let mut r = req(
+        r#"{"id": "k8s-uid", "prefix": "2001:db8:1000::/36", "origin": "incomplete", "as_path": [65001, 65002], "med": 5, "path_id": 7, "neighbors": ["10.0.0.1"]}"#,
+    );
     r.as_path_prepend = Some(AsPathPrepend { asn: 0, count: 2 });
     let p = to_inject_path(&r, CTX).unwrap();
     assert_eq!(p.id, "k8s-uid");
@@ -58,7 +60,10 @@ fn optional_fields_and_prepend() {
 
 #[test]
 fn ipv4_next_hop_for_ipv6_prefix_is_allowed() {
-    let p = to_inject_path(&req(r#"{"prefix": "2001:db8::/32", "next_hop": "192.0.2.1"}"#), CTX);
+    let p = to_inject_path(
+        &req(r#"{"prefix": "2001:db8::/32", "next_hop": "192.0.2.1"}"#),
+        CTX,
+    );
     assert!(p.is_ok());
 }
 
@@ -66,16 +71,46 @@ fn ipv4_next_hop_for_ipv6_prefix_is_allowed() {
 fn validation_messages() {
     let cases = [
         (r#"{}"#, "prefix: required"),
-        (r#"{"prefix": "203.0.113.300/32"}"#, r#"prefix: "203.0.113.300/32" is not an IP prefix"#),
-        (r#"{"prefix": "203.0.113.10/24"}"#, r#"prefix: "203.0.113.10/24" has host bits set (expected 203.0.113.0/24)"#),
-        (r#"{"prefix": "203.0.113.0/24", "next_hop": "2001:db8::1"}"#, "next_hop: IPv6 next hop for an IPv4 prefix"),
-        (r#"{"prefix": "203.0.113.0/24", "next_hop": "nope"}"#, r#"next_hop: "nope" is not an IP address"#),
-        (r#"{"prefix": "203.0.113.0/24", "next_hop": "0.0.0.0"}"#, "next_hop: 0.0.0.0 is not a usable next hop"),
-        (r#"{"prefix": "203.0.113.0/24", "communities": ["65535:666", "BLACK"]}"#, r#"communities[1]: "BLACK": expected ASN:VALUE or a well-known community name"#),
-        (r#"{"prefix": "203.0.113.0/24", "origin": "bgp"}"#, r#"origin: "bgp" is not one of igp, egp, incomplete"#),
-        (r#"{"prefix": "203.0.113.0/24", "as_path": [1, 0]}"#, "as_path[1]: AS 0 is reserved (RFC 7607)"),
-        (r#"{"prefix": "203.0.113.0/24", "as_path_prepend": {"asn": 1, "count": 17}}"#, "as_path_prepend.count: 17 is out of range (expected 1..=16)"),
-        (r#"{"prefix": "203.0.113.0/24", "neighbors": ["10.0.0.300"]}"#, r#"neighbors[0]: "10.0.0.300" is not an IP address"#),
+        (
+            r#"{"prefix": "203.0.113.300/32"}"#,
+            r#"prefix: "203.0.113.300/32" is not an IP prefix"#,
+        ),
+        (
+            r#"{"prefix": "203.0.113.10/24"}"#,
+            r#"prefix: "203.0.113.10/24" has host bits set (expected 203.0.113.0/24)"#,
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "next_hop": "2001:db8::1"}"#,
+            "next_hop: IPv6 next hop for an IPv4 prefix",
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "next_hop": "nope"}"#,
+            r#"next_hop: "nope" is not an IP address"#,
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "next_hop": "0.0.0.0"}"#,
+            "next_hop: 0.0.0.0 is not a usable next hop",
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "communities": ["65535:666", "BLACK"]}"#,
+            r#"communities[1]: "BLACK": expected ASN:VALUE or a well-known community name"#,
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "origin": "bgp"}"#,
+            r#"origin: "bgp" is not one of igp, egp, incomplete"#,
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "as_path": [1, 0]}"#,
+            "as_path[1]: AS 0 is reserved (RFC 7607)",
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "as_path_prepend": {"asn": 1, "count": 17}}"#,
+            "as_path_prepend.count: 17 is out of range (expected 1..=16)",
+        ),
+        (
+            r#"{"prefix": "203.0.113.0/24", "neighbors": ["10.0.0.300"]}"#,
+            r#"neighbors[0]: "10.0.0.300" is not an IP address"#,
+        ),
     ];
     for (json, want) in cases {
         let err = to_inject_path(&req(json), CTX).unwrap_err();
@@ -101,7 +136,10 @@ fn delete_selectors() {
             path_id: Some(3)
         }
     );
-    assert_eq!(sel("{}").unwrap_err().to_string(), "prefix: required when id is empty");
+    assert_eq!(
+        sel("{}").unwrap_err().to_string(),
+        "prefix: required when id is empty"
+    );
 }
 
 #[test]

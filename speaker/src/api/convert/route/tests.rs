@@ -43,12 +43,24 @@ fn unicast_route_renders_canonical_numeric_forms() {
     assert_eq!(r.prefix, "203.0.113.0/24");
     assert_eq!(r.next_hop, "192.0.2.1");
     assert_eq!(r.communities, vec!["65535:666"]);
-    assert_eq!(r.extended_communities, vec!["rt:65000:100", "0x4399030405060708"]);
+    assert_eq!(
+        r.extended_communities,
+        vec!["rt:65000:100", "0x4399030405060708"]
+    );
     assert_eq!(r.as_path[0].r#type, "sequence");
     assert_eq!(r.as_path[0].asns, vec![65001, 65002]);
-    assert_eq!((r.origin.as_str(), r.med, r.local_pref), ("igp", Some(7), Some(100)));
-    assert_eq!((r.source.as_str(), r.source_router_id.as_str()), ("10.0.0.1", "10.0.0.1"));
-    assert_eq!((r.age_seconds, r.rpki_state.as_str(), r.best), (9, "not_found", true));
+    assert_eq!(
+        (r.origin.as_str(), r.med, r.local_pref),
+        ("igp", Some(7), Some(100))
+    );
+    assert_eq!(
+        (r.source.as_str(), r.source_router_id.as_str()),
+        ("10.0.0.1", "10.0.0.1")
+    );
+    assert_eq!(
+        (r.age_seconds, r.rpki_state.as_str(), r.best),
+        (9, "not_found", true)
+    );
 }
 
 #[test]
@@ -56,7 +68,10 @@ fn injected_source() {
     let mut v = view();
     v.source = RouteSource::Injected { id: "x".into() };
     let r = to_route(&v, SystemTime::UNIX_EPOCH);
-    assert_eq!((r.source.as_str(), r.injected_id.as_str()), ("injected", "x"));
+    assert_eq!(
+        (r.source.as_str(), r.injected_id.as_str()),
+        ("injected", "x")
+    );
 }
 
 #[test]
@@ -66,16 +81,27 @@ fn route_queries() {
     assert!(q.include_more_specifics);
     assert_eq!((q.page_size, q.page_token.as_str()), (1000, "t"));
     let cases = [
-        (("ipv4_flowspec", "10.0.0.0/8"), "prefix: not applicable to ipv4_flowspec (unicast families only)"),
-        (("ipv4", ""), r#"family: "ipv4" is not one of ipv4_unicast, ipv6_unicast, ipv4_flowspec, ipv6_flowspec"#),
-        (("", "10.0.0.1/8"), r#"prefix: "10.0.0.1/8" has host bits set (expected 10.0.0.0/8)"#),
+        (
+            ("ipv4_flowspec", "10.0.0.0/8"),
+            "prefix: not applicable to ipv4_flowspec (unicast families only)",
+        ),
+        (
+            ("ipv4", ""),
+            r#"family: "ipv4" is not one of ipv4_unicast, ipv6_unicast, ipv4_flowspec, ipv6_flowspec"#,
+        ),
+        (
+            ("", "10.0.0.1/8"),
+            r#"prefix: "10.0.0.1/8" has host bits set (expected 10.0.0.0/8)"#,
+        ),
     ];
     for ((family, prefix), want) in cases {
         let err = to_route_query(family, prefix, false, 0, "").unwrap_err();
         assert_eq!(err.to_string(), want);
     }
     assert_eq!(
-        neighbor_table("", RibTable::Received).unwrap_err().to_string(),
+        neighbor_table("", RibTable::Received)
+            .unwrap_err()
+            .to_string(),
         "neighbor: required"
     );
     assert_eq!(
