@@ -27,7 +27,6 @@ const TOKEN: &str = "t0ken-for-tests";
 enum Seen {
     InjectPaths(Vec<InjectPath>, bool),
     DeletePaths(Vec<PathSelector>),
-    #[allow(dead_code)] // read by the FlowSpec contract test
     InjectFlowSpecs(Vec<InjectFlowSpec>),
     Other,
 }
@@ -220,6 +219,18 @@ fn authed<T>(msg: T) -> tonic::Request<T> {
 }
 
 // The seed's bodies, verbatim.
+const ADD_FLOWSPEC_RATE_LIMIT: &str = r#"{
+"family": "ipv4_flowspec",
+"rule": {
+"destination_prefix": "203.0.113.10/32",
+"protocols": [17],
+"destination_ports": [53]
+},
+"actions": {
+"traffic_rate_bytes": 1250000
+}
+}"#;
+
 const ADD_PATH_BLACKHOLE: &str = r#"{
 "prefix": "203.0.113.10/32",
 "next_hop": "192.0.2.1",
@@ -278,7 +289,45 @@ async fn seed_unicast_bodies_reach_the_core_as_typed_commands() {
     );
 }
 
-// FLOWSPEC_TEST
+#[tokio::test]
+async fn seed_flowspec_body_reaches_the_core_as_components_and_actions() {
+    use bgp_wire::nlri::flowspec::action::Rate;
+    use bgp_wire::nlri::flowspec::{ComponentType, FlowSpecAction};
+    let h = start().await;
+    let mut c = InjectionServiceClient::new(h.uds_channel().await);
+    let req: AddFlowSpecRequest = serde_json::from_str(ADD_FLOWSPEC_RATE_LIMIT).unwrap();
+    let resp = c.add_flow_spec(req).await.unwrap().into_inner();
+    assert!(resp.id.starts_with("ipv4_flowspec:"), "{}", resp.id);
+    let Seen::InjectFlowSpecs(rules) = one(h.take_log()) else {
+        panic!("expected InjectFlowSpecs");
+    };
+    let r = &rules[0];
+    let types: Vec<ComponentType> = r
+        .rule
+        .components()
+        .iter()
+        .map(|c| c.component_type())
+        .collect();
+    assert_eq!(
+        types,
+        vec![
+            ComponentType::DestinationPrefix,
+            ComponentType::IpProtocol,
+            ComponentType::DestinationPort
+        ]
+    );
+    assert_eq!(
+        r.rule.to_string(),
+        "destination 203.0.113.10/32 protocol =udp destination-port =53"
+    );
+    let rate = FlowSpecAction::TrafficRateBytes {
+        asn: 0,
+        rate: Rate::from_f32(1_250_000.0),
+    };
+    assert_eq!(r.attrs.extended_communities, vec![rate.to_ext().unwrap()]);
+    assert_eq!(r.redirect_next_hop, None);
+}
+
 #[tokio::test]
 async fn invalid_input_is_invalid_argument_naming_the_field() {
     let h = start().await;
@@ -304,6 +353,14 @@ async fn invalid_input_is_invalid_argument_naming_the_field() {
         assert_eq!(err.code(), Code::InvalidArgument);
         assert!(err.message().starts_with(want), "{}", err.message());
     }
+    let fs: AddFlowSpecRequest =
+        serde_json::from_str(r#"{"family": "ipv4_flow", "rule": {"protocols": [17]}}"#).unwrap();
+    let err = c.add_flow_spec(fs).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        err.message(),
+        r#"family: "ipv4_flow" is not one of ipv4_flowspec, ipv6_flowspec"#
+    );
     // A batch names the bad item; nothing reaches the core.
     let batch = AddPathsRequest {
         paths: vec![
