@@ -4,7 +4,7 @@
 //! withdraws the old one); an identical object is a no-op. Two ids may not hold the same
 //! key (prefix + path id, or family + rule) for overlapping neighbor sets.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -167,6 +167,7 @@ impl<T: Injectable> Store<T> {
     /// Rejects a batch if two ids would hold the same key for a shared neighbor (ids in
     /// the batch are about to be replaced, so their stored objects do not count).
     pub fn check(&self, items: &[(String, T)], loc: &Loc<T::Key>) -> Result<(), RibError> {
+        let batch: HashSet<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
         let mut seen: HashMap<Slot<T::Key>, Vec<Holder<'_>>> = HashMap::new();
         for (id, spec) in items {
             let slot = (spec.key(), spec.path_id());
@@ -178,32 +179,12 @@ impl<T: Injectable> Store<T> {
             if let Some((other, _)) = clash {
                 return Err(conflict(id, other, &slot.0));
             }
-            if let Some(other) = self.holder(&slot.0, slot.1, id, spec.neighbors(), loc)
-                && !items.iter().any(|(i, _)| *i == other)
-            {
+            if let Some(other) = holder(&slot, spec.neighbors(), loc, &batch) {
                 return Err(conflict(id, &other, &slot.0));
             }
             seen.entry(slot).or_default().push((id, spec.neighbors()));
         }
         Ok(())
-    }
-
-    /// Another id holding `key`/`path_id` for a neighbor in `neighbors`.
-    fn holder(
-        &self,
-        key: &T::Key,
-        path_id: Option<u32>,
-        id: &str,
-        neighbors: &[IpAddr],
-        loc: &Loc<T::Key>,
-    ) -> Option<String> {
-        loc.get(key)?
-            .candidates
-            .iter()
-            .filter(|p| p.path_id == path_id)
-            .filter_map(Path::injected)
-            .find(|m| m.id != id && m.overlaps(neighbors))
-            .map(|m| m.id.clone())
     }
 
     /// Stores `spec` under `id`: the Loc-RIB candidate to remove (with its key) and the one
@@ -239,6 +220,22 @@ impl<T: Injectable> Store<T> {
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     }
+}
+
+/// An id outside the batch holding `slot` for a neighbor in `neighbors`.
+fn holder<K: RibKey>(
+    slot: &Slot<K>,
+    neighbors: &[IpAddr],
+    loc: &Loc<K>,
+    batch: &HashSet<&str>,
+) -> Option<String> {
+    loc.get(&slot.0)?
+        .candidates
+        .iter()
+        .filter(|p| p.path_id == slot.1)
+        .filter_map(Path::injected)
+        .find(|m| !batch.contains(m.id.as_str()) && m.overlaps(neighbors))
+        .map(|m| m.id.clone())
 }
 
 fn overlap(a: &[IpAddr], b: &[IpAddr]) -> bool {
