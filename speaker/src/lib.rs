@@ -6,11 +6,15 @@
 //! - [`fsm`]: the pure RFC 4271 session state machine.
 //! - [`command`]: the typed commands the API sends to the speaker core, and [`command::SpeakerHandle`].
 //! - [`api`]: the gRPC services: proto ⇄ domain conversion, validation, auth, metrics.
+//! - [`peer`]: per-neighbor session tasks: TCP (MD5, TTL), framing, timers, driving the FSM.
 //! - [`telemetry`]: logs, Prometheus metrics and the `/metrics` endpoint.
+//! - [`rib`]: the pure RIB (Adj-RIB-In, Loc-RIB, Adj-RIB-Out, injected paths, FlowSpec).
 
 pub mod api;
 pub mod cli;
 pub mod command;
 pub mod config;
 pub mod fsm;
+pub mod peer;
+pub mod rib;
 pub mod telemetry;

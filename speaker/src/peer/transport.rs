@@ -84,7 +84,10 @@ struct TcpMd5Sig {
 fn set_md5(fd: RawFd, peer: IpAddr, key: Option<&str>) -> io::Result<()> {
     let key = key.unwrap_or("").as_bytes();
     if key.len() > 80 {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "MD5 key longer than 80"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "MD5 key longer than 80",
+        ));
     }
     // SAFETY: an all-zero sockaddr_storage / tcp_md5sig is a valid value of these C types.
     let mut sig: TcpMd5Sig = unsafe { std::mem::zeroed() };
@@ -140,7 +143,12 @@ mod tests {
         let listener = listen(Some("127.0.0.1".parse().unwrap()), 0).unwrap();
         set_listener_md5(&listener, "127.0.0.2".parse().unwrap(), Some("s3cret")).unwrap();
         let socket = TcpSocket::new_v4().unwrap();
-        set_md5(socket.as_raw_fd(), "127.0.0.1".parse().unwrap(), Some("s3cret")).unwrap();
+        set_md5(
+            socket.as_raw_fd(),
+            "127.0.0.1".parse().unwrap(),
+            Some("s3cret"),
+        )
+        .unwrap();
         set_ttl(socket.as_raw_fd(), "127.0.0.1".parse().unwrap(), 1).unwrap();
     }
 

@@ -1,0 +1,3 @@
+//! Per-neighbor BGP sessions over TCP. Work in progress: see [`transport`].
+
+pub mod transport;
