@@ -4,9 +4,13 @@
 //! - [`config`]: the TOML configuration, typed and validated with line-numbered errors.
 //! - [`cli`]: the `rustbgpd` command line (`--check`, `--help`).
 //! - [`fsm`]: the pure RFC 4271 session state machine.
+//! - [`command`]: the typed commands the API sends to the speaker core, and [`command::SpeakerHandle`].
+//! - [`api`]: the gRPC services: proto ⇄ domain conversion, validation, auth, metrics.
 //! - [`telemetry`]: logs, Prometheus metrics and the `/metrics` endpoint.
 
+pub mod api;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod fsm;
 pub mod telemetry;

@@ -6,9 +6,11 @@ use std::hint::black_box;
 use std::net::Ipv4Addr;
 
 use bgp_wire::attribute::{AsPath, Community, MpNextHop, Origin, PathAttributes};
-use bgp_wire::nlri::PathPrefix;
-use bgp_wire::pack::pack_announce;
-use bgp_wire::{AfiSafi, CodecContext, Message};
+use bgp_wire::nlri::flowspec::text::parse_rule;
+use bgp_wire::nlri::flowspec::{FlowSpecAction, FlowSpecNlri};
+use bgp_wire::nlri::{MpNlri, PathPrefix};
+use bgp_wire::pack::{pack_announce, pack_flowspec_announce};
+use bgp_wire::{Afi, AfiSafi, CodecContext, Message};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const PREFIXES: usize = 100_000;
@@ -100,5 +102,70 @@ fn unicast(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, unicast);
+const RULES: usize = 10_000;
+
+/// 10k distinct DDoS-style rules: a /32 under attack, a protocol, ports, a length range.
+fn flowspec_rules() -> Vec<FlowSpecNlri> {
+    (0..RULES)
+        .map(|i| {
+            let dst = Ipv4Addr::from(0xcb00_7100u32 + i as u32); // from 203.0.113.0 upwards
+            let text = format!(
+                "destination {dst}/32 protocol =udp destination-port ={} source-port >=1024&<=65535 packet-length >=512",
+                53 + i % 1000
+            );
+            parse_rule(Afi::Ipv4, &text).expect("rule")
+        })
+        .collect()
+}
+
+fn rate_limit_attrs() -> PathAttributes {
+    let rate = "rate-limit 1250000"
+        .parse::<FlowSpecAction>()
+        .expect("action");
+    PathAttributes {
+        origin: Some(Origin::Igp),
+        as_path: Some(AsPath::from_sequence(Vec::new())),
+        extended_communities: rate.to_ext().into_iter().collect(),
+        ..PathAttributes::default()
+    }
+}
+
+fn decode_rules(msgs: &[Vec<u8>], ctx: &CodecContext) -> usize {
+    let mut n = 0;
+    for m in msgs {
+        if let Ok(Message::Update(u)) = Message::decode(m, ctx)
+            && let Some(reach) = &u.mp_reach
+            && let MpNlri::FlowSpec(rules) = &reach.nlri
+        {
+            n += rules.len();
+        }
+    }
+    n
+}
+
+fn flowspec(c: &mut Criterion) {
+    let ctx = CodecContext::default();
+    let rules = flowspec_rules();
+    let attrs = rate_limit_attrs();
+    let pack =
+        || pack_flowspec_announce(&attrs, AfiSafi::IPV4_FLOWSPEC, &rules, &ctx).expect("pack");
+    let msgs = pack();
+    assert_eq!(decode_rules(&msgs, &ctx), RULES);
+    let bytes: usize = msgs.iter().map(Vec::len).sum();
+    eprintln!(
+        "flowspec: {RULES} rules in {} UPDATEs, {bytes} octets",
+        msgs.len()
+    );
+
+    let mut g = c.benchmark_group("ipv4_flowspec_10k");
+    g.throughput(Throughput::Elements(RULES as u64));
+    g.sample_size(10);
+    g.bench_function("encode", |b| b.iter(|| black_box(pack())));
+    g.bench_function("decode", |b| {
+        b.iter(|| black_box(decode_rules(&msgs, &ctx)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, unicast, flowspec);
 criterion_main!(benches);

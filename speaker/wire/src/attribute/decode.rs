@@ -178,8 +178,16 @@ fn decode_one(
         });
     }
     match a.code {
-        code::MP_REACH_NLRI => st.mp_reach = Some(MpReach::decode(a.value, a.wire, ctx)?),
-        code::MP_UNREACH_NLRI => st.mp_unreach = Some(MpUnreach::decode(a.value, a.wire, ctx)?),
+        code::MP_REACH_NLRI => {
+            let (reach, soft) = MpReach::decode_checked(a.value, a.wire, ctx)?;
+            st.mp_reach = Some(reach);
+            st.errors.extend(soft);
+        }
+        code::MP_UNREACH_NLRI => {
+            let (unreach, soft) = MpUnreach::decode_checked(a.value, a.wire, ctx)?;
+            st.mp_unreach = Some(unreach);
+            st.errors.extend(soft);
+        }
         c => decode_typed(a, ctx, &mut st.attrs).map_err(|k| malformed(c, k))?,
     }
     Ok(())

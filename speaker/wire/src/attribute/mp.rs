@@ -115,6 +115,16 @@ impl MpReach {
     /// Decodes the value; `wire` is the whole attribute, the NOTIFICATION data if the
     /// family cannot even be read.
     pub fn decode(value: &[u8], wire: &[u8], ctx: &CodecContext) -> Result<MpReach, DecodeError> {
+        Self::decode_checked(value, wire, ctx).map(|(m, _)| m)
+    }
+
+    /// [`decode`](Self::decode), also returning a non-fatal (RFC 7606) error found in the
+    /// NLRI, e.g. a malformed FlowSpec rule whose length framing is intact.
+    pub fn decode_checked(
+        value: &[u8],
+        wire: &[u8],
+        ctx: &CodecContext,
+    ) -> Result<(MpReach, Option<DecodeError>), DecodeError> {
         let mut r = Reader::new(value);
         let family = read_family(&mut r, code::MP_REACH_NLRI, wire)?;
         let short = |_| length_error(code::MP_REACH_NLRI, value.len()).disable(family);
@@ -126,13 +136,14 @@ impl MpReach {
             let reason = "next hop length does not fit the address family";
             return Err(ErrorKind::InvalidNextHop { reason }.disable(family));
         }
-        let nlri = decode_nlri(family, r.take_rest(), ctx)?;
-        Ok(MpReach {
+        let (nlri, soft) = decode_nlri(family, r.take_rest(), ctx)?;
+        let reach = MpReach {
             family,
             next_hop,
             reserved,
             nlri,
-        })
+        };
+        Ok((reach, soft))
     }
 
     /// Appends the value (not the attribute header).
@@ -146,10 +157,19 @@ impl MpReach {
 
 impl MpUnreach {
     pub fn decode(value: &[u8], wire: &[u8], ctx: &CodecContext) -> Result<MpUnreach, DecodeError> {
+        Self::decode_checked(value, wire, ctx).map(|(m, _)| m)
+    }
+
+    /// See [`MpReach::decode_checked`].
+    pub fn decode_checked(
+        value: &[u8],
+        wire: &[u8],
+        ctx: &CodecContext,
+    ) -> Result<(MpUnreach, Option<DecodeError>), DecodeError> {
         let mut r = Reader::new(value);
         let family = read_family(&mut r, code::MP_UNREACH_NLRI, wire)?;
-        let withdrawn = decode_nlri(family, r.take_rest(), ctx)?;
-        Ok(MpUnreach { family, withdrawn })
+        let (withdrawn, soft) = decode_nlri(family, r.take_rest(), ctx)?;
+        Ok((MpUnreach { family, withdrawn }, soft))
     }
 
     pub fn encode_value(&self, ctx: &CodecContext, out: &mut Vec<u8>) {
@@ -198,30 +218,42 @@ fn is_flowspec_family(family: AfiSafi) -> bool {
     matches!(family.afi, Afi::Ipv4 | Afi::Ipv6) && family.safi == Safi::FlowSpec
 }
 
-fn decode_nlri(family: AfiSafi, bytes: &[u8], ctx: &CodecContext) -> Result<MpNlri, DecodeError> {
+type NlriOutcome = (MpNlri, Option<DecodeError>);
+
+fn decode_nlri(
+    family: AfiSafi,
+    bytes: &[u8],
+    ctx: &CodecContext,
+) -> Result<NlriOutcome, DecodeError> {
     if is_unicast_family(family) {
         return decode_unicast_list(bytes, family.afi, ctx.add_path(family))
-            .map(MpNlri::Unicast)
+            .map(|v| (MpNlri::Unicast(v), None))
             .map_err(|k| k.disable(family));
     }
     if is_flowspec_family(family) {
         // An empty list (End-of-RIB) needs no FlowSpec decoder.
         if bytes.is_empty() {
-            return Ok(MpNlri::FlowSpec(Vec::new()));
+            return Ok((MpNlri::FlowSpec(Vec::new()), None));
         }
-        return FlowSpecNlri::decode_list(family.afi, bytes)
-            .map(MpNlri::FlowSpec)
-            .map_err(|e| flowspec_error(e, family));
+        return decode_flowspec(family, bytes);
     }
-    Ok(MpNlri::Unknown(bytes.to_vec()))
+    Ok((MpNlri::Unknown(bytes.to_vec()), None))
 }
 
-/// RFC 7606 would allow treat-as-withdraw when the FlowSpec length framing is intact, but
-/// then the rules to withdraw must be known; `FlowSpecError` does not say so yet, so every
-/// FlowSpec NLRI error disables the family. TODO(lead): use a framing-intact query once
-/// the FlowSpec module offers one.
-fn flowspec_error(e: crate::nlri::flowspec::FlowSpecError, family: AfiSafi) -> DecodeError {
-    ErrorKind::FlowSpec(e).disable(family)
+/// RFC 8955 §4 / RFC 7606 §5.3: when one rule is malformed but every rule's length prefix
+/// is intact, the other rules are still located exactly, so the UPDATE is handled as
+/// treat-as-withdraw for them (the malformed rule cannot be in any RIB). Broken framing
+/// leaves nothing trustworthy: the family is disabled.
+fn decode_flowspec(family: AfiSafi, bytes: &[u8]) -> Result<NlriOutcome, DecodeError> {
+    match FlowSpecNlri::decode_list(family.afi, bytes) {
+        Ok(rules) => Ok((MpNlri::FlowSpec(rules), None)),
+        Err(e) if e.framing_intact() => {
+            let salvaged = FlowSpecNlri::decode_list_salvage(family.afi, bytes);
+            let soft = ErrorKind::FlowSpec(e).treat_as_withdraw();
+            Ok((MpNlri::FlowSpec(salvaged.rules), Some(soft)))
+        }
+        Err(e) => Err(ErrorKind::FlowSpec(e).disable(family)),
+    }
 }
 
 /// Appends a unicast entry, with a path identifier exactly when Add-Path is negotiated

@@ -750,3 +750,40 @@ mod props {
         }
     }
 }
+
+/// MP_REACH_NLRI for IPv4 FlowSpec (no next hop) carrying `nlri`.
+fn flowspec_reach(nlri: &[u8]) -> Vec<u8> {
+    let mut value = vec![0, 1, 133, 0, 0];
+    value.extend_from_slice(nlri);
+    attr(0x80, 14, &value)
+}
+
+// dst 192.0.2.0/24, and a rule whose only component has the unassigned type 14.
+const GOOD_RULE: [u8; 6] = [5, 1, 24, 192, 0, 2];
+const UNKNOWN_COMPONENT_RULE: [u8; 4] = [3, 14, 0x81, 5];
+
+#[test]
+fn malformed_flowspec_rule_with_intact_framing_is_treat_as_withdraw() {
+    let nlri = [GOOD_RULE.as_slice(), &UNKNOWN_COMPONENT_RULE].concat();
+    let attrs = [flowspec_reach(&nlri), origin(), attr(0x40, 2, &[])].concat();
+    let u = Update::decode_body(&body(&[], &attrs, &[]), &CodecContext::default())
+        .expect("framing intact: no session reset");
+    assert!(u.treat_as_withdraw());
+    let (family, rules) = u.announced_flowspec().expect("the good rule is located");
+    assert_eq!(family, AfiSafi::IPV4_FLOWSPEC);
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].to_string(), "destination 192.0.2.0/24");
+}
+
+#[test]
+fn flowspec_rule_overrunning_its_attribute_disables_the_family() {
+    // The length prefix says 9 octets, only 5 follow.
+    let nlri = [9, 1, 24, 192, 0, 2];
+    let attrs = [flowspec_reach(&nlri), origin(), attr(0x40, 2, &[])].concat();
+    let err = Update::decode_body(&body(&[], &attrs, &[]), &CodecContext::default())
+        .expect_err("broken framing");
+    assert_eq!(
+        err.action,
+        crate::ErrorAction::AfiSafiDisable(AfiSafi::IPV4_FLOWSPEC)
+    );
+}
