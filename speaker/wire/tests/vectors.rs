@@ -25,8 +25,12 @@ use bgp_wire::message::notification::{CeaseSubcode, NotificationCode, UpdateSubc
 use bgp_wire::message::open::OptionalParameter;
 use bgp_wire::message::route_refresh::RefreshSubtype;
 use bgp_wire::message::{Notification, Open, RouteRefresh, Update, frame_len};
-use bgp_wire::nlri::{MpNlri, PathPrefix};
-use bgp_wire::{Afi, AfiSafi, CodecContext, Message};
+use bgp_wire::nlri::flowspec::text::parse_rule;
+use bgp_wire::nlri::flowspec::{
+    BitmaskMatch, Component, FlowSpecAction, FlowSpecError, NumericCmp, NumericMatch, RuleError,
+};
+use bgp_wire::nlri::{FlowSpecNlri, MpNlri, PathPrefix};
+use bgp_wire::{Afi, AfiSafi, CodecContext, ErrorAction, ErrorKind, Message};
 
 // ----------------------------------------------------------------------------------------
 // Manifest and files
@@ -258,7 +262,121 @@ const NOT_BYTE_IDENTICAL: &[(&str, &[Diff], &str)] = &[
         &[ExtendedLength],
         "ExaBGP sets Extended Length (0x90) on the 3-octet MP_UNREACH_NLRI of an End-of-RIB",
     ),
+    ("flow4_exabgp_numeric_ops", &[Order], EXABGP_FLOW_ORDER),
+    ("flow4_exabgp_icmp_discard", &[Order], EXABGP_FLOW_ORDER),
+    (
+        "flow4_exabgp_tcpflags_sample_terminal_redirect_as2",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    (
+        "flow4_exabgp_redirect_as4_sample",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    (
+        "flow4_exabgp_redirect_to_ip_simpson",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    (
+        "flow4_exabgp_redirect_ip_ietf_terminal",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    ("flow4_exabgp_copy_mark", &[Order], EXABGP_FLOW_ORDER),
+    ("flow4_exabgp_rate_mark_a", &[Order], EXABGP_FLOW_ORDER),
+    (
+        "flow4_exabgp_long_rule_2octet_len",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    ("flow6_exabgp_icmpv6_discard", &[Order], EXABGP_FLOW_ORDER),
+    (
+        "flow6_exabgp_tcpflags_redirect_ipv6_ietf",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    (
+        "flow6_exabgp_redirect_to_nexthop_v6",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    (
+        "flow6_exabgp_fragment_not_sample_redirect",
+        &[Order],
+        EXABGP_FLOW_ORDER,
+    ),
+    (
+        "flow4_gobgp_rate_as_redirect_ipv4_rt",
+        &[Order],
+        GOBGP_FLOW_ORDER,
+    ),
+    ("flow4_gobgp_icmp_discard", &[Order], GOBGP_FLOW_ORDER),
+    (
+        "flow4_gobgp_tcpflags_redirect_as4",
+        &[Order],
+        GOBGP_FLOW_ORDER,
+    ),
+    (
+        "flow4_gobgp_redirect_ipv6_rt_sample",
+        &[Order],
+        GOBGP_FLOW_ORDER,
+    ),
+    (
+        "flow4_gobgp_redirect_as2_mark_terminal",
+        &[Order],
+        GOBGP_FLOW_ORDER,
+    ),
+    (
+        "flow6_gobgp_icmpv6_label_redirect_ipv6",
+        &[Order],
+        GOBGP_FLOW_ORDER,
+    ),
+    ("flow6_gobgp_accept_no_actions", &[Order], GOBGP_FLOW_ORDER),
+    (
+        "flow4_bird_discard_length",
+        &[ExtendedLength],
+        BIRD_MP_REACH_EXTENDED,
+    ),
+    (
+        "flow4_bird_tcpflags_icmp_rate_packets",
+        &[ExtendedLength],
+        BIRD_MP_REACH_EXTENDED,
+    ),
+    (
+        "flow4_bird_two_rules_one_update",
+        &[ExtendedLength],
+        BIRD_MP_REACH_EXTENDED,
+    ),
+    (
+        "flow6_bird_all_components",
+        &[ExtendedLength],
+        BIRD_MP_REACH_EXTENDED,
+    ),
+    (
+        "flow6_bird_offset_rfc",
+        &[ExtendedLength],
+        BIRD_MP_REACH_EXTENDED,
+    ),
 ];
+
+const EXABGP_FLOW_ORDER: &str =
+    "ExaBGP puts MP_REACH_NLRI last, after EXTENDED_COMMUNITIES / attribute 25";
+const GOBGP_FLOW_ORDER: &str =
+    "gobgpd puts FlowSpec MP_REACH_NLRI after AS_PATH, before EXTENDED_COMMUNITIES";
+const BIRD_MP_REACH_EXTENDED: &str =
+    "BIRD sets Extended Length (0x90) on its MP_REACH_NLRI (first attribute) for any size";
+
+/// Vectors that must decode with RFC 7606 (non-fatal) errors, and why. Their expectation
+/// asserts the exact errors.
+const EXPECTED_ERRORS: &[(&str, &str)] = &[(
+    "flow6_exabgp_all_numeric_offset",
+    "ExaBGP sends the IPv6 FlowSpec prefix with offset 16 as the first 64 bits (8 pattern \
+     octets) instead of the 48 bits after the offset (RFC 8956 §3.1); read per the RFC, the \
+     rule runs into two zero octets (component type 0): malformed rule with intact framing, \
+     treat-as-withdraw",
+)];
 
 /// One path attribute as framed on the wire, read by this test (not by the codec).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -339,6 +457,7 @@ fn check_allowed_diff(name: &str, theirs: &[u8], ours: &[u8], diffs: &[Diff]) {
 fn every_vector_frames_decodes_cleanly_and_reencodes() {
     let mut failures = Vec::new();
     let mut identical = 0;
+    let mut with_errors = 0;
     let mut allowed_seen = BTreeSet::new();
     for v in manifest() {
         let bytes = bytes_of(&v.name);
@@ -358,10 +477,21 @@ fn every_vector_frames_decodes_cleanly_and_reencodes() {
                 continue;
             }
         };
-        if let Message::Update(u) = &msg
-            && !u.errors.is_empty()
-        {
-            failures.push(format!("{}: RFC 7606 errors {:?}", v.name, u.errors));
+        let errors = match &msg {
+            Message::Update(u) => u.errors.clone(),
+            _ => Vec::new(),
+        };
+        if EXPECTED_ERRORS.iter().any(|(n, _)| *n == v.name) {
+            // The errors themselves are asserted by the vector's expectation; the decoded
+            // message lacks the malformed NLRI, so re-encoding cannot reproduce the bytes.
+            if errors.is_empty() {
+                failures.push(format!("{}: expected RFC 7606 errors, got none", v.name));
+            }
+            with_errors += 1;
+            continue;
+        }
+        if !errors.is_empty() {
+            failures.push(format!("{}: RFC 7606 errors {errors:?}", v.name));
         }
         let again = msg.to_bytes(&ctx);
         let allowed = NOT_BYTE_IDENTICAL.iter().find(|(n, ..)| *n == v.name);
@@ -396,7 +526,7 @@ fn every_vector_frames_decodes_cleanly_and_reencodes() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!(
-        "{identical} byte-identical, {} allow-listed",
+        "{identical} byte-identical, {} allow-listed, {with_errors} with expected RFC 7606 errors",
         allowed_seen.len()
     );
 }
@@ -1244,4 +1374,424 @@ vector!(notification_exabgp_update_error_text, |m| {
     let text = "invalid length at the start of the the flow";
     assert_eq!(n.data, text.as_bytes());
     assert_eq!(n.shutdown_message(), None);
+});
+
+// --- FlowSpec --------------------------------------------------------------------------------
+
+/// Attributes of ExaBGP E1's FlowSpec UPDATEs (eBGP AS 65005), communities aside.
+fn exabgp_e1() -> PathAttributes {
+    PathAttributes {
+        origin: Some(Origin::Igp),
+        as_path: path("65005"),
+        ..Default::default()
+    }
+}
+
+/// gobgpd's FlowSpec UPDATEs to BIRD (eBGP AS 65002), communities aside.
+fn gobgp() -> PathAttributes {
+    PathAttributes {
+        origin: Some(Origin::Incomplete),
+        as_path: path("65002"),
+        ..Default::default()
+    }
+}
+
+/// BIRD's FlowSpec UPDATEs to ExaBGP E3 (iBGP), communities aside.
+fn bird_ibgp() -> PathAttributes {
+    PathAttributes {
+        origin: Some(Origin::Igp),
+        as_path: path(""),
+        local_pref: Some(100),
+        ..Default::default()
+    }
+}
+
+/// A FlowSpec announcement and nothing else: `base` attributes plus (extended) communities,
+/// one MP_REACH_NLRI of `family` with `next_hop` and the rules whose text is `rules`, in
+/// wire order. Each rule text is written from the configuration in the codec's text
+/// grammar; parsing it must also give the decoded rule component by component.
+fn assert_flow(
+    m: &Message,
+    base: PathAttributes,
+    family: AfiSafi,
+    next_hop: MpNextHop,
+    rules: &[&str],
+) {
+    let u = update(m);
+    assert!(u.errors.is_empty(), "{:?}", u.errors);
+    assert!(u.withdrawn.is_empty() && u.nlri.is_empty() && u.mp_unreach.is_none());
+    let mut attrs = (*u.attributes).clone();
+    attrs.extended_communities.clear();
+    attrs.ipv6_extended_communities.clear();
+    assert_eq!(attrs, base);
+    let reach = u.mp_reach.as_ref().unwrap();
+    assert_eq!(
+        (reach.family, &reach.next_hop, reach.reserved),
+        (family, &next_hop, 0)
+    );
+    let (fam, decoded) = u.announced_flowspec().unwrap();
+    assert_eq!(fam, family);
+    assert_eq!(texts(decoded), rules);
+    for (rule, text) in decoded.iter().zip(rules) {
+        assert_eq!(rule.afi(), family.afi);
+        assert_eq!(&parse_rule(family.afi, text).unwrap(), rule, "{text}");
+    }
+}
+
+/// The FlowSpec actions of the UPDATE's communities (attribute 16 then 25), as text; each
+/// text parses back to the same action.
+fn actions(m: &Message) -> Vec<String> {
+    let a = &update(m).attributes;
+    let list =
+        FlowSpecAction::from_communities(&a.extended_communities, &a.ipv6_extended_communities);
+    for action in &list {
+        assert_eq!(action.to_string().parse::<FlowSpecAction>(), Ok(*action));
+    }
+    texts(&list)
+}
+
+/// Communities (attributes 16 and 25) that are not a FlowSpec action we model.
+fn not_actions(m: &Message) -> Vec<String> {
+    let a = &update(m).attributes;
+    let v4 = a
+        .extended_communities
+        .iter()
+        .filter(|c| FlowSpecAction::from_ext(c).is_none())
+        .map(ToString::to_string);
+    let v6 = a
+        .ipv6_extended_communities
+        .iter()
+        .filter(|c| FlowSpecAction::from_ipv6_ext(c).is_none())
+        .map(ToString::to_string);
+    v4.chain(v6).collect()
+}
+
+fn eq(value: u64) -> NumericMatch {
+    NumericMatch::new(false, NumericCmp::Eq, value)
+}
+
+fn rule_of(m: &Message) -> &FlowSpecNlri {
+    let (_, rules) = update(m).announced_flowspec().unwrap();
+    assert_eq!(rules.len(), 1);
+    &rules[0]
+}
+
+fn v4_nh(s: &str) -> MpNextHop {
+    MpNextHop::Ipv4(ip4(s))
+}
+
+vector!(flow4_exabgp_numeric_ops, |m| {
+    let rule = "destination 192.0.2.0/24 source 198.51.100.0/24 protocol =tcp =udp \
+                port =80 =8080 destination-port >=1024&<=2047 =3306 source-port >1023 \
+                packet-length >=64&<=1500 dscp =10 =46 fragment is-fragment first-fragment";
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["rate-limit 9600"]);
+    assert!(not_actions(&m).is_empty());
+    // A few components spelled out, independently of the text grammar.
+    let r = rule_of(&m);
+    assert_eq!(r.components().len(), 9);
+    let dport = r.components()[4].clone();
+    let ge = NumericMatch::new(false, NumericCmp::Ge, 1024);
+    let le = NumericMatch::new(true, NumericCmp::Le, 2047);
+    assert_eq!(dport, Component::DestinationPort(vec![ge, le, eq(3306)]));
+    assert_eq!(
+        r.components()[2],
+        Component::IpProtocol(vec![eq(6), eq(17)])
+    );
+    // Fragment bits 0x02 | 0x04 as two OR-ed terms with neither match nor not bit.
+    let frag = |v| BitmaskMatch::new(false, false, false, v);
+    assert_eq!(
+        r.components()[8],
+        Component::Fragment(vec![frag(2), frag(4)])
+    );
+    let rate = FlowSpecAction::TrafficRateBytes {
+        asn: 0,
+        rate: bgp_wire::nlri::flowspec::action::Rate::from_f32(9600.0),
+    };
+    assert_eq!(
+        rate.to_ext(),
+        Some(update(&m).attributes.extended_communities[0])
+    );
+});
+
+vector!(flow4_exabgp_icmp_discard, |m| {
+    let rule = "destination 192.0.2.16/28 protocol =icmp icmp-type =8 =0 icmp-code =0";
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["discard"]);
+    let a = &update(&m).attributes;
+    assert_eq!(
+        FlowSpecAction::from_ext(&a.extended_communities[0]),
+        Some(FlowSpecAction::DISCARD)
+    );
+});
+
+vector!(flow4_exabgp_tcpflags_sample_terminal_redirect_as2, |m| {
+    // match SYN, AND not ACK, OR RST (any bit, no match/not).
+    let rule = "destination 192.0.2.32/28 protocol =tcp tcp-flags =syn&!ack rst";
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["sample-terminal", "redirect 65000:100"]);
+    let flags = vec![
+        BitmaskMatch::new(false, false, true, 0x02),
+        BitmaskMatch::new(true, true, false, 0x10),
+        BitmaskMatch::new(false, false, false, 0x04),
+    ];
+    assert_eq!(rule_of(&m).components()[2], Component::TcpFlags(flags));
+});
+
+vector!(flow4_exabgp_redirect_as4_sample, |m| {
+    let rule = "destination 192.0.2.48/28 destination-port =25";
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["sample", "redirect 4200000000:100"]);
+    let redirect = FlowSpecAction::RedirectAs4 {
+        asn: 4_200_000_000,
+        value: 100,
+    };
+    let a = &update(&m).attributes;
+    assert_eq!(
+        FlowSpecAction::from_ext(&a.extended_communities[1]),
+        Some(redirect)
+    );
+});
+
+vector!(flow4_exabgp_redirect_to_ip_simpson, |m| {
+    // `redirect 192.0.2.254`: the address is the MP_REACH next hop, the action 0x0800.
+    let rule = "destination 192.0.2.64/28";
+    assert_flow(&m, exabgp_e1(), V4F, v4_nh("192.0.2.254"), &[rule]);
+    assert_eq!(actions(&m), ["redirect-to-nexthop"]);
+    let a = &update(&m).attributes;
+    let action = FlowSpecAction::from_ext(&a.extended_communities[0]).unwrap();
+    assert_eq!(action, FlowSpecAction::RedirectToIp { copy: false });
+    assert!(action.uses_next_hop());
+});
+
+vector!(flow4_exabgp_redirect_ip_ietf_terminal, |m| {
+    let rule = "destination 192.0.2.80/28";
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["terminal"]);
+    // draft-ietf-idr-flowspec-redirect-ip: IPv4-address-specific type 0x01 subtype 0x0c,
+    // 192.0.2.253, local admin 0 (tshark: "Unknown subtype 0x0c: 192.0.2.253:0"). The
+    // community decodes and round-trips, but FlowSpecAction has no variant for a redirect
+    // whose address is in the community (only 0x0800 + next hop): not an action for us.
+    assert_eq!(not_actions(&m), ["raw:010cc00002fd0000"]);
+});
+
+vector!(flow4_exabgp_copy_mark, |m| {
+    let rule = "destination 192.0.2.96/28";
+    assert_flow(&m, exabgp_e1(), V4F, v4_nh("192.0.2.252"), &[rule]);
+    assert_eq!(actions(&m), ["copy-to-nexthop", "mark 46"]);
+});
+
+vector!(flow4_exabgp_rate_mark_a, |m| {
+    let rule = "destination 198.51.100.0/28";
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["rate-limit 1000000", "mark 26"]);
+});
+
+vector!(flow4_exabgp_long_rule_2octet_len, |m| {
+    let ports: Vec<String> = (1000..1090).map(|p| format!("={p}")).collect();
+    let rule = format!(
+        "destination 203.0.113.0/24 destination-port {}",
+        ports.join(" ")
+    );
+    assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[&rule]);
+    assert_eq!(actions(&m), ["rate-limit 12345"]);
+    // 276 octets: the 2-octet NLRI length form 0xf114.
+    let r = rule_of(&m);
+    assert_eq!(r.wire_len(), 2 + 276);
+    let mut wire = Vec::new();
+    r.encode(&mut wire);
+    assert_eq!(&wire[..2], &[0xf1, 0x14]);
+});
+
+vector!(flow6_exabgp_all_numeric_offset, |m| {
+    // Expected RFC 7606 error (see EXPECTED_ERRORS): the rule is not RFC 8956.
+    let u = update(&m);
+    let malformed = FlowSpecError::Malformed {
+        index: 0,
+        offset: 10,
+        reason: RuleError::UnknownComponent(0),
+    };
+    assert_eq!(u.errors.len(), 1);
+    assert_eq!(u.errors[0].kind, ErrorKind::FlowSpec(malformed));
+    assert_eq!(u.errors[0].action, ErrorAction::TreatAsWithdraw);
+    assert!(u.treat_as_withdraw());
+    assert_eq!(u.announced_flowspec(), Some((V6F, &[][..])));
+    let mut attrs = (*u.attributes).clone();
+    attrs.extended_communities.clear();
+    assert_eq!(attrs, exabgp_e1());
+    assert_eq!(actions(&m), ["rate-limit 2000", "mark 10"]);
+    // The same rule in RFC 8956 form (drop the two octets of pattern before the offset:
+    // 01 40 10 20010db800100000 -> 01 40 10 0db800100000) decodes to what was configured.
+    let reach = bytes_of("flow6_exabgp_all_numeric_offset");
+    let at = reach
+        .windows(3)
+        .position(|w| w == [0x01, 0x40, 0x10])
+        .unwrap();
+    assert_eq!(&reach[at + 3..at + 5], &[0x20, 0x01]);
+    let mut nlri = vec![reach[at - 1] - 2];
+    nlri.extend_from_slice(&reach[at..at + 3]);
+    nlri.extend_from_slice(&reach[at + 5..at - 1 + usize::from(reach[at - 1]) + 1]);
+    let rules = FlowSpecNlri::decode_list(Afi::Ipv6, &nlri).unwrap();
+    let rule = "destination 0:db8:10::/16-64 source 2001:db8:20::/56 protocol =tcp =udp \
+                port =443 destination-port >=8000&<=8080 source-port >1023 \
+                packet-length >=64&<=1280 dscp =10 fragment first-fragment last-fragment \
+                flow-label =12345 =1048575";
+    assert_eq!(texts(&rules), [rule]);
+    let configured = "destination 2001:db8:10::/16-64 source 2001:db8:20::/56 \
+                      protocol =tcp =udp port =443 destination-port >=8000&<=8080 \
+                      source-port >1023 packet-length >=64&<=1280 dscp =10 \
+                      fragment first-fragment last-fragment flow-label =12345 =1048575";
+    assert_eq!(parse_rule(Afi::Ipv6, configured).unwrap(), rules[0]);
+});
+
+vector!(flow6_exabgp_icmpv6_discard, |m| {
+    let rule = "destination 2001:db8:11::/48 protocol =icmpv6 icmp-type =128 =129 icmp-code =0";
+    assert_flow(&m, exabgp_e1(), V6F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["discard"]);
+});
+
+vector!(flow6_exabgp_tcpflags_redirect_ipv6_ietf, |m| {
+    let rule = "destination 2001:db8:12::/64 protocol =tcp tcp-flags =syn&!ack";
+    assert_flow(&m, exabgp_e1(), V6F, MpNextHop::Empty, &[rule]);
+    // redirect-to-IP 2001:db8::fe as IPv6-address-specific type 0x00 subtype 0x0c (attribute
+    // 25): like the IPv4 0x010c form, not a FlowSpecAction (only rt-redirect-ipv6 0x000d is).
+    assert!(actions(&m).is_empty());
+    assert!(update(&m).attributes.extended_communities.is_empty());
+    assert_eq!(
+        not_actions(&m),
+        ["raw:000c20010db80000000000000000000000fe0000"]
+    );
+});
+
+vector!(flow6_exabgp_redirect_to_nexthop_v6, |m| {
+    let rule = "destination 2001:db8:13::/64";
+    let nh = MpNextHop::Ipv6(ip6("2001:db8::fd"));
+    assert_flow(&m, exabgp_e1(), V6F, nh, &[rule]);
+    assert_eq!(actions(&m), ["redirect-to-nexthop"]);
+});
+
+vector!(flow6_exabgp_fragment_not_sample_redirect, |m| {
+    // op 0x82: end of list + not, no match bit.
+    let rule = "destination 2001:db8:14::/64 fragment !is-fragment";
+    assert_flow(&m, exabgp_e1(), V6F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["sample", "redirect 65000:600"]);
+    let not_frag = BitmaskMatch::new(false, true, false, 0x02);
+    assert_eq!(
+        rule_of(&m).components()[1],
+        Component::Fragment(vec![not_frag])
+    );
+});
+
+vector!(flow4_gobgp_rate_as_redirect_ipv4_rt, |m| {
+    let rule = "destination 192.0.2.0/26 source 198.51.100.64/26 protocol =tcp =udp \
+                port =80 =443 destination-port >=1024&<=49151 source-port >1023 \
+                packet-length <1500 dscp =46 fragment dont-fragment";
+    assert_flow(&m, gobgp(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(
+        actions(&m),
+        ["rate-limit 1000 as 65002", "redirect 192.0.2.9:100"]
+    );
+    assert!(not_actions(&m).is_empty());
+});
+
+vector!(flow4_gobgp_icmp_discard, |m| {
+    let rule = "destination 192.0.2.64/26 protocol =icmp icmp-type =8 icmp-code =0";
+    assert_flow(&m, gobgp(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["discard"]);
+});
+
+vector!(flow4_gobgp_tcpflags_redirect_as4, |m| {
+    // '=S' '&!A' '!=F': match SYN, AND none of ACK, OR not all of FIN (op 0x83).
+    let rule = "destination 192.0.2.128/26 tcp-flags =syn&!ack !=fin";
+    assert_flow(&m, gobgp(), V4F, MpNextHop::Empty, &[rule]);
+    // Configured as 64086.59904:100 (asdot for 4200000000), see README.
+    assert_eq!(actions(&m), ["sample-terminal", "redirect 4200000000:100"]);
+});
+
+vector!(flow4_gobgp_redirect_ipv6_rt_sample, |m| {
+    let rule = "destination 192.0.2.192/27";
+    assert_flow(&m, gobgp(), V4F, MpNextHop::Empty, &[rule]);
+    // Attribute 25 with gobgpd's pre-RFC code 0x800b (RFC 8956 uses 0x000d).
+    assert_eq!(actions(&m), ["sample", "redirect [2001:db8::1]:100"]);
+    let ipv6 = update(&m).attributes.ipv6_extended_communities.clone();
+    assert_eq!(
+        texts(&ipv6),
+        ["raw:800b20010db80000000000000000000000010064"]
+    );
+    assert!(not_actions(&m).is_empty());
+});
+
+vector!(flow4_gobgp_redirect_as2_mark_terminal, |m| {
+    let rule = "destination 192.0.2.224/27";
+    assert_flow(&m, gobgp(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["redirect 65000:200", "mark 18", "terminal"]);
+});
+
+vector!(flow6_gobgp_icmpv6_label_redirect_ipv6, |m| {
+    let rule = "destination 2001:db8:40::/64 source 2001:db8:41::/64 protocol =icmpv6 \
+                icmp-type =128 icmp-code =0 packet-length >=64&<=1280 dscp =10 \
+                flow-label =74565";
+    assert_flow(&m, gobgp(), V6F, MpNextHop::Empty, &[rule]);
+    assert_eq!(
+        actions(&m),
+        ["rate-limit 500", "redirect [2001:db8::1]:200"]
+    );
+    assert!(not_actions(&m).is_empty());
+    // 74565 needs the 4-octet value form.
+    let label = NumericMatch::new(false, NumericCmp::Eq, 74565);
+    assert_eq!(label.len, bgp_wire::nlri::flowspec::ValueLen::Four);
+    assert_eq!(
+        rule_of(&m).components()[7],
+        Component::FlowLabel(vec![label])
+    );
+});
+
+vector!(flow6_gobgp_accept_no_actions, |m| {
+    let rule = "destination 2001:db8:42::/64 protocol =tcp port =22 destination-port =22 \
+                source-port >=1024 tcp-flags =syn fragment is-fragment";
+    assert_flow(&m, gobgp(), V6F, MpNextHop::Empty, &[rule]);
+    let a = &update(&m).attributes;
+    assert!(a.extended_communities.is_empty() && a.ipv6_extended_communities.is_empty());
+    assert!(actions(&m).is_empty());
+});
+
+vector!(flow4_bird_discard_length, |m| {
+    let rule = "destination 203.0.113.0/24 protocol =udp destination-port =53 packet-length >100";
+    assert_flow(&m, bird_ibgp(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["discard"]);
+});
+
+vector!(flow4_bird_tcpflags_icmp_rate_packets, |m| {
+    // BIRD `tcp flags 0x02/0x12`: SYN set AND ACK clear.
+    let rule = "destination 203.0.113.128/25 icmp-type =8 icmp-code =0 tcp-flags =syn&!ack";
+    assert_flow(&m, bird_ibgp(), V4F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["rate-limit-pps 1000"]);
+});
+
+vector!(flow4_bird_two_rules_one_update, |m| {
+    // BIRD put the .96/27 rule first on the wire (tshark agrees); the description lists
+    // them in configuration order.
+    let rules = [
+        "destination 198.51.100.96/27 source-port =123",
+        "destination 198.51.100.64/27",
+    ];
+    assert_flow(&m, bird_ibgp(), V4F, MpNextHop::Empty, &rules);
+    assert_eq!(actions(&m), ["mark 10"]);
+});
+
+vector!(flow6_bird_all_components, |m| {
+    let rule = "destination 2001:db8:30::/64 source 2001:db8:31::/64 protocol =tcp \
+                destination-port =22 source-port >1023 tcp-flags =syn&!ack \
+                packet-length >=64&<=1280 dscp =46 fragment =is-fragment flow-label =4660";
+    assert_flow(&m, bird_ibgp(), V6F, MpNextHop::Empty, &[rule]);
+    assert_eq!(actions(&m), ["rate-limit 1000", "mark 46"]);
+});
+
+vector!(flow6_bird_offset_rfc, |m| {
+    // dst 2001:db8:50::/64 offset 16: only bits 16..64 are matched (and printed).
+    let rule = "destination 0:db8:50::/16-64 protocol =udp";
+    assert_flow(&m, bird_ibgp(), V6F, MpNextHop::Empty, &[rule]);
+    let configured = "destination 2001:db8:50::/16-64 protocol =udp";
+    assert_eq!(&parse_rule(Afi::Ipv6, configured).unwrap(), rule_of(&m));
+    assert_eq!(actions(&m), ["discard"]);
 });
