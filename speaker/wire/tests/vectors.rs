@@ -3,7 +3,7 @@
 //! `testdata/vectors/` holds whole BGP messages captured from real gobgpd 3.10, BIRD 2.0.12
 //! and ExaBGP 4.2.21 sessions (see its README). Nobody on this project wrote those bytes.
 //! For every vector of the manifest this test checks that `bgp-wire` frames and decodes it
-//! without any RFC 7606 error, re-encodes it (byte for byte, or, for the listed vectors
+//! without any RFC 7606 error (except the listed `EXPECTED_ERRORS`), re-encodes it (byte for byte, or, for the listed vectors
 //! whose sender made another allowed encoding choice, to bytes that decode to the same
 //! message), and that the decoded structure is what was configured on the real
 //! implementation (the manifest's `what` column, cross-checked with the `.tshark.txt`
