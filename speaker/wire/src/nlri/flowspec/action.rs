@@ -11,7 +11,7 @@
 //! | rt-redirect AS4      | 0x82 0x08, AS(4), value(2)              | `redirect 4200000000:100`, `redirect 65000L:100` |
 //! | traffic-marking      | 0x80 0x09, DSCP in the low 6 bits       | `mark 46`             |
 //! | redirect-to-ip       | 0x08 0x00, C (copy) bit in the last bit | `redirect-to-nexthop`, `copy-to-nexthop` |
-//! | rt-redirect-ipv6     | IPv6 addr-specific 0x00 0x0d, IPv6(16), value(2) | `redirect [2001:db8::1]:100` |
+//! | rt-redirect-ipv6     | IPv6 addr-specific 0x00 0x0d (0x80 0x0b accepted from gobgpd), IPv6(16), value(2) | `redirect [2001:db8::1]:100` |
 //!
 //! A rate or redirect may carry `as N` after it when the informational AS field is set:
 //! `rate-limit 1000 as 65000`.
@@ -95,6 +95,10 @@ const REDIRECT_IPV4: [u8; 2] = [0x81, 0x08];
 const REDIRECT_AS4: [u8; 2] = [0x82, 0x08];
 const REDIRECT_IP: [u8; 2] = [0x08, 0x00];
 const REDIRECT_IPV6: [u8; 2] = [0x00, 0x0d];
+/// The same action with the pre-RFC code of draft-ietf-idr-flow-spec-v6, which gobgpd 3.10
+/// still sends (`redirect [2001:db8::1]:100` -> `800b 20010db8..01 0064` in attribute 25).
+/// Accepted on receipt only; we always send the RFC 8956 code.
+const REDIRECT_IPV6_GOBGP: [u8; 2] = [0x80, 0x0b];
 const SAMPLE: u8 = 0x02;
 const TERMINAL: u8 = 0x01;
 const COPY: u8 = 0x01;
@@ -201,10 +205,11 @@ impl FlowSpecAction {
         })
     }
 
-    /// The action an IPv6 address-specific community stands for (rt-redirect-ipv6 only).
+    /// The action an IPv6 address-specific community stands for (rt-redirect-ipv6 only,
+    /// RFC 8956 code 0x000d or gobgpd's pre-RFC 0x800b, same layout).
     pub fn from_ipv6_ext(ec: &Ipv6ExtendedCommunity) -> Option<Self> {
         let b = ec.0;
-        if [b[0], b[1]] != REDIRECT_IPV6 {
+        if ![REDIRECT_IPV6, REDIRECT_IPV6_GOBGP].contains(&[b[0], b[1]]) {
             return None;
         }
         let mut addr = [0u8; 16];
@@ -581,6 +586,14 @@ mod tests {
         );
         assert_eq!(a.to_string(), "redirect [2001:db8::1]:100");
         assert_eq!("redirect [2001:db8::1]:100".parse(), Ok(a));
+        // gobgpd 3.10 sends the pre-RFC code 0x800b (real bytes of testdata/vectors/
+        // flow4_gobgp_redirect_ipv6_rt_sample): the same action, re-encoded as 0x000d.
+        let mut gobgp = wire;
+        gobgp[..2].copy_from_slice(&[0x80, 0x0b]);
+        assert_eq!(
+            FlowSpecAction::from_ipv6_ext(&Ipv6ExtendedCommunity(gobgp)),
+            Some(a)
+        );
         wire[1] = 0x02; // an IPv6 route target, not an action
         assert_eq!(
             FlowSpecAction::from_ipv6_ext(&Ipv6ExtendedCommunity(wire)),
