@@ -25,26 +25,33 @@ pub const EXIT_OK: u8 = 0;
 /// Exit status: the config could not be loaded or is invalid.
 pub const EXIT_INVALID: u8 = 1;
 
-/// Runs the command, writing results to `out` and errors to `err`; returns the exit status.
-pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// What `main` does next.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Exit now with this status (`--check`, or an invalid config).
+    Exit(u8),
+    /// Run the daemon with this validated configuration.
+    Run(Box<Config>),
+}
+
+/// Loads the config; with `--check` reports on it. Writes results to `out` and errors to
+/// `err`.
+pub fn prepare(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Outcome {
     let config = match config::load(&cli.config) {
         Ok(config) => config,
         Err(errors) => {
             // Failing to print is not worth a panic; the exit status still tells.
             let _ = writeln!(err, "{errors}");
-            return EXIT_INVALID;
+            return Outcome::Exit(EXIT_INVALID);
         }
     };
-    let line = if cli.check {
-        let n = config.neighbors.len();
-        format!("{}: OK ({n} {})", cli.config.display(), plural(n))
-    } else {
-        // The daemon itself (sessions, RIB, gRPC) is built later; for now a run only
-        // proves the config loads.
-        summary(&config)
-    };
-    let _ = writeln!(out, "{line}");
-    EXIT_OK
+    if !cli.check {
+        let _ = writeln!(err, "{}", summary(&config));
+        return Outcome::Run(Box::new(config));
+    }
+    let n = config.neighbors.len();
+    let _ = writeln!(out, "{}: OK ({n} {})", cli.config.display(), plural(n));
+    Outcome::Exit(EXIT_OK)
 }
 
 /// A one-line description of what the speaker would run.
@@ -56,7 +63,7 @@ pub fn summary(config: &Config) -> String {
     };
     let n = config.neighbors.len();
     format!(
-        "rustbgpd: AS{} router-id {}, {listen}, {n} {} (daemon not implemented yet)",
+        "rustbgpd: AS{} router-id {}, {listen}, {n} {}",
         g.asn,
         g.router_id,
         plural(n)

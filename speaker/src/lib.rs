@@ -7,6 +7,7 @@
 //! - [`command`]: the typed commands the API sends to the speaker core, and [`command::SpeakerHandle`].
 //! - [`api`]: the gRPC services: proto ⇄ domain conversion, validation, auth, metrics.
 //! - [`peer`]: per-neighbor session tasks: TCP (MD5, TTL), framing, timers, driving the FSM.
+//! - [`daemon`]: wires config, sessions, the RIB core task, gRPC and metrics; graceful shutdown.
 //! - [`telemetry`]: logs, Prometheus metrics and the `/metrics` endpoint.
 //! - [`rib`]: the pure RIB (Adj-RIB-In, Loc-RIB, Adj-RIB-Out, injected paths, FlowSpec).
 
@@ -14,6 +15,7 @@ pub mod api;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod daemon;
 pub mod fsm;
 pub mod peer;
 pub mod rib;

@@ -106,14 +106,41 @@ fn check_reports_a_missing_file() {
 }
 
 #[test]
-fn plain_run_prints_a_summary() {
-    let out = rustbgpd(&[&example("hosting-provider")]);
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    assert_eq!(
-        text(&out.stdout),
-        "rustbgpd: AS65100 router-id 10.255.0.1, listening on port 1179, 2 neighbors (daemon not \
-         implemented yet)\n"
+fn plain_run_starts_the_daemon_and_sigterm_stops_it_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("grpc.sock");
+    let cfg = dir.path().join("rustbgpd.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[global]\nasn = 65000\nrouter_id = \"192.0.2.1\"\nlisten_port = 0\n\
+             [global.telemetry]\ngrpc_uds_path = \"{}\"\n",
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rustbgpd"))
+        .arg(&cfg)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The gRPC socket appears once the daemon is up.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !sock.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(sock.exists(), "daemon did not bind its gRPC socket");
+    // SAFETY: plain kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("rustbgpd: AS65000 router-id 192.0.2.1, not listening, 0 neighbors"),
+        "{err}"
     );
+    assert!(err.contains("rustbgpd stopped"), "{err}");
 }
 
 #[test]

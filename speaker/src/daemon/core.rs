@@ -1,0 +1,512 @@
+//! The speaker core: one task that owns the RIB and the sessions. Commands from the API and
+//! events from the sessions are handled one at a time, so nothing here needs a lock.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::SystemTime;
+
+use bgp_wire::AfiSafi;
+use tokio::sync::{broadcast, mpsc};
+use tracing::{info, warn};
+
+use super::families::{from_afi_safi, to_afi_safi};
+use super::injected::{Interner, Registry, flowspec_view, path_view, rib_flowspec, rib_path};
+use super::neighbors::neighbor_info;
+use super::routes::list_routes;
+use crate::command::{
+    BatchResult, Command, CommandError, FlowSpecSelector, InjectFlowSpec, InjectOutcome,
+    InjectPath, PathSelector, RouteEvent, RouteEventKind, RouteWatch, SoftResetDirection,
+    SpeakerInfo,
+};
+use crate::fsm::StopReason;
+use crate::peer::{PeerCommand, PeerEvent, PeerManager};
+use crate::rib::{BestChange, ChangeKind, Nlri, Output, PeerInfo, Rib};
+use crate::telemetry::Metrics;
+
+/// Route events kept for slow watchers before they are told they lagged.
+const WATCH_BUFFER: usize = 65_536;
+
+pub struct Core {
+    pub rib: Rib,
+    pub peers: PeerManager,
+    pub paths: Registry<InjectPath>,
+    pub flows: Registry<InjectFlowSpec>,
+    pub watch: broadcast::Sender<RouteEvent>,
+    pub info: SpeakerInfo,
+    pub metrics: Metrics,
+}
+
+impl Core {
+    pub fn new(peers: PeerManager, info: SpeakerInfo, metrics: Metrics) -> Core {
+        Core {
+            rib: Rib::new(),
+            peers,
+            paths: Registry::default(),
+            flows: Registry::default(),
+            watch: broadcast::channel(WATCH_BUFFER).0,
+            info,
+            metrics,
+        }
+    }
+
+    /// Runs until `stop` fires or the command channel closes; returns the sessions so the
+    /// caller can shut them down gracefully.
+    pub async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut events: mpsc::UnboundedReceiver<PeerEvent>,
+        mut stop: tokio::sync::oneshot::Receiver<()>,
+    ) -> PeerManager {
+        loop {
+            tokio::select! {
+                _ = &mut stop => return self.peers,
+                cmd = commands.recv() => match cmd {
+                    Some(c) => self.on_command(c),
+                    None => return self.peers,
+                },
+                Some(ev) = events.recv() => self.on_peer_event(ev),
+            }
+        }
+    }
+
+    fn on_peer_event(&mut self, ev: PeerEvent) {
+        match ev {
+            PeerEvent::Established {
+                peer,
+                negotiated,
+                local,
+            } => {
+                let info = self.peer_info(peer, *negotiated, local);
+                match self.rib.peer_up(peer, info) {
+                    Ok(out) => self.dispatch(out),
+                    Err(e) => warn!(%peer, error = %e, "RIB refused peer up"),
+                }
+                self.metrics
+                    .session_established_total
+                    .get_or_create(&Metrics::neighbor(peer))
+                    .inc();
+            }
+            PeerEvent::Down { peer, .. } => {
+                if let Ok(out) = self.rib.peer_down(peer) {
+                    self.dispatch(out);
+                }
+            }
+            PeerEvent::Update { peer, update } => match self.rib.update_received(peer, &update) {
+                Ok(out) => self.dispatch(out),
+                Err(e) => warn!(%peer, error = %e, "UPDATE not applied"),
+            },
+            PeerEvent::StateChanged { peer, to, .. } => {
+                let n = to as i64 + 1;
+                self.metrics
+                    .session_state
+                    .get_or_create(&Metrics::neighbor(peer))
+                    .set(n);
+            }
+            PeerEvent::RouteRefresh { peer, refresh } => {
+                info!(%peer, family = %refresh.family, "route refresh requested; full resend not implemented yet");
+            }
+        }
+    }
+
+    fn peer_info(
+        &self,
+        peer: IpAddr,
+        negotiated: bgp_wire::capability::Negotiated,
+        local: SocketAddr,
+    ) -> PeerInfo {
+        let n = self.peers.neighbor(&peer);
+        PeerInfo {
+            asn: negotiated.peer_asn,
+            router_id: negotiated.peer_bgp_id,
+            local_asn: self.info.asn,
+            local_id: self.info.router_id,
+            local_address: local.ip().to_canonical(),
+            local_ipv4: match local.ip().to_canonical() {
+                IpAddr::V4(a) => Some(a),
+                IpAddr::V6(_) => None,
+            },
+            local_ipv6: None,
+            max_prefixes: n.and_then(|n| n.max_prefixes),
+            flowspec_validation: n.is_none_or(|n| n.flowspec_validation),
+            negotiated,
+        }
+    }
+
+    /// Sends what the RIB produced: UPDATEs to sessions, stops, watch events.
+    fn dispatch(&mut self, out: Output<crate::rib::WireFlowRule>) {
+        for (peer, msgs) in out.messages {
+            if let Some(h) = self.peers.get(&peer) {
+                h.send(PeerCommand::Send(msgs));
+            }
+        }
+        for (peer, reason) in out.stop {
+            if let Some(h) = self.peers.get(&peer) {
+                h.send(PeerCommand::Stop(reason));
+            }
+        }
+        for e in out.errors {
+            warn!(error = %e, "RIB");
+        }
+        if self.watch.receiver_count() > 0 {
+            for change in out.events {
+                if let Some(ev) = route_event(change) {
+                    let _ = self.watch.send(ev);
+                }
+            }
+        }
+        self.metrics
+            .injected_paths
+            .set(self.paths.by_id.len() as i64);
+        self.metrics
+            .injected_flowspec_rules
+            .set(self.flows.by_id.len() as i64);
+    }
+
+    fn on_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::InjectPaths {
+                paths,
+                atomic,
+                reply,
+            } => {
+                let _ = reply.send(Ok(self.inject_paths(paths, atomic)));
+            }
+            Command::DeletePaths { selectors, reply } => {
+                let _ = reply.send(Ok(self.delete_paths(&selectors)));
+            }
+            Command::ListPaths { query, reply } => {
+                let fam = query.family;
+                let prefix = query.prefix;
+                let page = self.paths.page(
+                    &query,
+                    |p| {
+                        fam.is_none_or(|f| f == family_of(p))
+                            && prefix.is_none_or(|q| q.contains(&p.prefix))
+                    },
+                    |e| {
+                        path_view(
+                            e,
+                            self.established_with(family_of(&e.spec), &e.spec.neighbors),
+                        )
+                    },
+                );
+                let _ = reply.send(Ok(page));
+            }
+            Command::InjectFlowSpecs {
+                rules,
+                atomic,
+                reply,
+            } => {
+                let _ = reply.send(Ok(self.inject_flowspecs(rules, atomic)));
+            }
+            Command::DeleteFlowSpecs { selectors, reply } => {
+                let _ = reply.send(Ok(self.delete_flowspecs(&selectors)));
+            }
+            Command::ListFlowSpecs { query, reply } => {
+                let fam = query.family;
+                let page = self.flows.page(
+                    &query,
+                    |f| fam.is_none_or(|x| x == f.family),
+                    |e| flowspec_view(e, self.established_with(e.spec.family, &e.spec.neighbors)),
+                );
+                let _ = reply.send(Ok(page));
+            }
+            Command::ListNeighbors { reply } => {
+                let mut all: Vec<_> = self
+                    .peers
+                    .handles()
+                    .filter_map(|h| neighbor_info(&self.peers, &self.rib, h.address))
+                    .collect();
+                all.sort_by_key(|n| n.address());
+                let _ = reply.send(Ok(all));
+            }
+            Command::GetNeighbor { address, reply } => {
+                let r = neighbor_info(&self.peers, &self.rib, address)
+                    .ok_or_else(|| not_found(address));
+                let _ = reply.send(r);
+            }
+            Command::AddNeighbor { config, reply } => {
+                let existed = self
+                    .peers
+                    .remove(config.neighbor.address, StopReason::Deconfigured);
+                self.peers.add(config.neighbor);
+                let _ = reply.send(Ok(existed));
+            }
+            Command::DeleteNeighbor { address, reply } => {
+                let r = if self.peers.remove(address, StopReason::Deconfigured) {
+                    Ok(())
+                } else {
+                    Err(not_found(address))
+                };
+                let _ = reply.send(r);
+            }
+            Command::EnableNeighbor { address, reply } => {
+                let _ = reply.send(self.to_peer(address, PeerCommand::Start));
+            }
+            Command::DisableNeighbor {
+                address,
+                shutdown_message,
+                reply,
+            } => {
+                let stop = PeerCommand::Stop(StopReason::AdminShutdown(shutdown_message));
+                let _ = reply.send(self.to_peer(address, stop));
+            }
+            Command::SoftReset {
+                address,
+                direction,
+                family,
+                reply,
+            } => {
+                let _ = reply.send(self.soft_reset(address, direction, family));
+            }
+            Command::ListRoutes {
+                table,
+                query,
+                reply,
+            } => {
+                let _ = reply.send(list_routes(&self.rib, table, &query));
+            }
+            Command::WatchRoutes {
+                send_initial,
+                reply,
+            } => {
+                let events = self.watch.subscribe();
+                let initial = send_initial.then(|| {
+                    let q = crate::command::RouteQuery {
+                        family: None,
+                        prefix: None,
+                        include_more_specifics: true,
+                        page_size: 0,
+                        page_token: String::new(),
+                    };
+                    list_routes(&self.rib, crate::command::RibTable::Best, &q)
+                        .map(|p| p.items)
+                        .unwrap_or_default()
+                });
+                let _ = reply.send(Ok(RouteWatch { initial, events }));
+            }
+            Command::GetInfo { reply } => {
+                let _ = reply.send(Ok(self.info.clone()));
+            }
+        }
+    }
+
+    fn inject_paths(&mut self, paths: Vec<InjectPath>, atomic: bool) -> BatchResult {
+        let mut interner = Interner::default();
+        let items: Vec<(String, crate::rib::InjectedPath)> = paths
+            .iter()
+            .map(|p| (p.id.clone(), rib_path(p, &mut interner)))
+            .collect();
+        match self.rib.inject_paths(items) {
+            Ok(out) => {
+                let res = paths
+                    .into_iter()
+                    .map(|p| {
+                        let id = p.id.clone();
+                        let replaced = self.paths.put(&id, p);
+                        Ok(InjectOutcome { id, replaced })
+                    })
+                    .collect();
+                self.dispatch(out);
+                res
+            }
+            Err(e) if atomic || paths.len() == 1 => {
+                vec![Err(CommandError::AlreadyExists(e.to_string())); paths.len().max(1)]
+            }
+            // Not atomic: retry one by one so only the conflicting items fail.
+            Err(_) => paths
+                .into_iter()
+                .map(|p| self.inject_paths(vec![p], true).remove(0))
+                .collect(),
+        }
+    }
+
+    fn inject_flowspecs(&mut self, rules: Vec<InjectFlowSpec>, atomic: bool) -> BatchResult {
+        let mut interner = Interner::default();
+        let items = rules
+            .iter()
+            .map(|r| (r.id.clone(), rib_flowspec(r, &mut interner)))
+            .collect();
+        match self.rib.inject_flowspecs(items) {
+            Ok(out) => {
+                let res = rules
+                    .into_iter()
+                    .map(|r| {
+                        let id = r.id.clone();
+                        let replaced = self.flows.put(&id, r);
+                        Ok(InjectOutcome { id, replaced })
+                    })
+                    .collect();
+                self.dispatch(out);
+                res
+            }
+            Err(e) if atomic || rules.len() == 1 => {
+                vec![Err(CommandError::AlreadyExists(e.to_string())); rules.len().max(1)]
+            }
+            Err(_) => rules
+                .into_iter()
+                .map(|r| self.inject_flowspecs(vec![r], true).remove(0))
+                .collect(),
+        }
+    }
+
+    fn delete_paths(&mut self, selectors: &[PathSelector]) -> u64 {
+        let ids: Vec<String> = selectors
+            .iter()
+            .flat_map(|s| match s {
+                PathSelector::Id(id) => vec![id.clone()],
+                PathSelector::Prefix { prefix, path_id } => self
+                    .paths
+                    .by_id
+                    .iter()
+                    .filter(|(_, e)| {
+                        e.spec.prefix == *prefix && path_id.is_none_or(|p| p == e.spec.path_id)
+                    })
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+            })
+            .collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let (n, out) = self.rib.remove_paths(&refs);
+        for id in &ids {
+            self.paths.by_id.remove(id);
+        }
+        self.dispatch(out);
+        n as u64
+    }
+
+    fn delete_flowspecs(&mut self, selectors: &[FlowSpecSelector]) -> u64 {
+        let ids: Vec<String> = selectors
+            .iter()
+            .flat_map(|s| match s {
+                FlowSpecSelector::Id(id) => vec![id.clone()],
+                FlowSpecSelector::Rule { family, rule } => self
+                    .flows
+                    .by_id
+                    .iter()
+                    .filter(|(_, e)| e.spec.family == *family && e.spec.rule == *rule)
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+            })
+            .collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let (n, out) = self.rib.remove_flowspecs(&refs);
+        for id in &ids {
+            self.flows.by_id.remove(id);
+        }
+        self.dispatch(out);
+        n as u64
+    }
+
+    fn soft_reset(
+        &mut self,
+        address: Option<IpAddr>,
+        direction: SoftResetDirection,
+        family: Option<crate::config::Family>,
+    ) -> Result<(), CommandError> {
+        if direction != SoftResetDirection::In {
+            return Err(CommandError::FailedPrecondition(
+                "soft reset out is not implemented yet; use direction \"in\"".into(),
+            ));
+        }
+        let targets: Vec<IpAddr> = match address {
+            Some(a) => vec![a],
+            None => self.peers.handles().map(|h| h.address).collect(),
+        };
+        for a in targets {
+            let fams: Vec<AfiSafi> = match family {
+                Some(f) => vec![to_afi_safi(f)],
+                None => self
+                    .peers
+                    .neighbor(&a)
+                    .map(|n| n.families.iter().map(|f| to_afi_safi(*f)).collect())
+                    .unwrap_or_default(),
+            };
+            for f in fams {
+                self.to_peer(a, PeerCommand::RouteRefresh(f))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn to_peer(&self, address: IpAddr, cmd: PeerCommand) -> Result<(), CommandError> {
+        let h = self.peers.get(&address).ok_or_else(|| not_found(address))?;
+        h.send(cmd);
+        Ok(())
+    }
+
+    /// Established neighbors that negotiated `family` and are in `scope` (empty = all).
+    fn established_with(&self, family: crate::config::Family, scope: &[IpAddr]) -> Vec<IpAddr> {
+        let fam = to_afi_safi(family);
+        let mut out: Vec<IpAddr> = self
+            .peers
+            .handles()
+            .filter(|h| scope.is_empty() || scope.contains(&h.address))
+            .filter(|h| {
+                let s = h.status.borrow();
+                s.negotiated
+                    .as_ref()
+                    .is_some_and(|n| n.families.contains(&fam))
+            })
+            .map(|h| h.address)
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+fn family_of(p: &InjectPath) -> crate::config::Family {
+    match p.prefix {
+        ipnet::IpNet::V4(_) => crate::config::Family::Ipv4Unicast,
+        ipnet::IpNet::V6(_) => crate::config::Family::Ipv6Unicast,
+    }
+}
+
+fn not_found(address: IpAddr) -> CommandError {
+    CommandError::NotFound(format!("neighbor {address} is not configured"))
+}
+
+fn route_event(change: BestChange<crate::rib::WireFlowRule>) -> Option<RouteEvent> {
+    let kind = match change.kind {
+        ChangeKind::Added => RouteEventKind::Add,
+        ChangeKind::Updated => RouteEventKind::Update,
+        ChangeKind::Withdrawn => RouteEventKind::Withdraw,
+    };
+    let nlri = match &change.nlri {
+        Nlri::Unicast(p) => crate::command::RouteNlri::Unicast(*p),
+        Nlri::FlowSpec(r) => super::views::flow_nlri(change.family, &r.0),
+    };
+    let _ = from_afi_safi(change.family)?;
+    let route = match &change.best {
+        Some(path) => super::views::route_view(nlri, path, true),
+        None => crate::command::RouteView {
+            nlri,
+            path_id: 0,
+            next_hop: None,
+            attrs: Default::default(),
+            source: crate::command::RouteSource::Injected { id: String::new() },
+            best: false,
+            since: SystemTime::now(),
+            rpki: None,
+            filtered: false,
+        },
+    };
+    Some(RouteEvent { kind, route })
+}
+
+/// The identity the API reports; `instance_id` changes at every start so the operator
+/// notices a restart and replays its desired state.
+pub fn speaker_info(asn: u32, router_id: Ipv4Addr, listen_port: Option<u16>) -> SpeakerInfo {
+    let started_at = SystemTime::now();
+    let nanos = started_at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    SpeakerInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        asn,
+        router_id,
+        instance_id: format!("{:x}-{:x}", nanos, std::process::id()),
+        started_at,
+        listen_port,
+    }
+}

@@ -1,0 +1,160 @@
+//! The injected objects as the API submitted them (so listings return them verbatim), and
+//! their translation into RIB inputs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bgp_wire::attribute::PathAttributes;
+
+use super::families::to_afi_safi;
+use crate::command::{
+    InjectFlowSpec, InjectPath, InjectedFlowSpecView, InjectedPathView, InjectionStatus, ListQuery,
+    Page,
+};
+use crate::rib::{InjectedFlowSpec, InjectedPath, WireFlowRule};
+
+/// One submitted object and when it was created/updated.
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    pub spec: T,
+    pub created_at: SystemTime,
+    pub updated_at: SystemTime,
+}
+
+/// Objects by id, ordered (listings page by id).
+#[derive(Debug)]
+pub struct Registry<T> {
+    pub by_id: BTreeMap<String, Entry<T>>,
+}
+
+impl<T> Default for Registry<T> {
+    fn default() -> Self {
+        Registry {
+            by_id: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> Registry<T> {
+    /// Records `spec` under `id`; whether it replaced an existing one.
+    pub fn put(&mut self, id: &str, spec: T) -> bool {
+        let now = SystemTime::now();
+        match self.by_id.get_mut(id) {
+            Some(e) => {
+                e.spec = spec;
+                e.updated_at = now;
+                true
+            }
+            None => {
+                let e = Entry {
+                    spec,
+                    created_at: now,
+                    updated_at: now,
+                };
+                self.by_id.insert(id.to_string(), e);
+                false
+            }
+        }
+    }
+
+    /// One page after `query.page_token` (the last id of the previous page).
+    pub fn page<V>(
+        &self,
+        query: &ListQuery,
+        keep: impl Fn(&T) -> bool,
+        view: impl Fn(&Entry<T>) -> V,
+    ) -> Page<V> {
+        let size = if query.page_size == 0 {
+            usize::MAX
+        } else {
+            query.page_size
+        };
+        let start = query.page_token.as_str();
+        let mut items = Vec::new();
+        let mut last = String::new();
+        let mut more = false;
+        for (id, e) in self
+            .by_id
+            .iter()
+            .filter(|(id, _)| start.is_empty() || id.as_str() > start)
+        {
+            if !keep(&e.spec) {
+                continue;
+            }
+            if items.len() == size {
+                more = true;
+                break;
+            }
+            last.clone_from(id);
+            items.push(view(e));
+        }
+        Page {
+            items,
+            next_page_token: if more { last } else { String::new() },
+        }
+    }
+}
+
+/// Shares one `Arc` per distinct attribute set so that paths with equal attributes pack
+/// into the same UPDATEs (the RIB groups by `Arc` identity first).
+#[derive(Default)]
+pub struct Interner {
+    seen: HashMap<PathAttributes, Arc<PathAttributes>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, attrs: PathAttributes) -> Arc<PathAttributes> {
+        if let Some(a) = self.seen.get(&attrs) {
+            return a.clone();
+        }
+        let a = Arc::new(attrs.clone());
+        self.seen.insert(attrs, a.clone());
+        a
+    }
+}
+
+pub fn rib_path(p: &InjectPath, interner: &mut Interner) -> InjectedPath {
+    InjectedPath {
+        prefix: p.prefix,
+        path_id: (p.path_id != 0).then_some(p.path_id),
+        next_hop: p.next_hop,
+        attrs: interner.intern(p.attrs.clone()),
+        neighbors: p.neighbors.clone(),
+    }
+}
+
+pub fn rib_flowspec(f: &InjectFlowSpec, interner: &mut Interner) -> InjectedFlowSpec<WireFlowRule> {
+    InjectedFlowSpec {
+        family: to_afi_safi(f.family),
+        rule: WireFlowRule(f.rule.clone()),
+        next_hop: f.redirect_next_hop,
+        attrs: interner.intern(f.attrs.clone()),
+        neighbors: f.neighbors.clone(),
+    }
+}
+
+pub fn status<T>(e: &Entry<T>, advertised_to: Vec<std::net::IpAddr>) -> InjectionStatus {
+    InjectionStatus {
+        created_at: e.created_at,
+        updated_at: e.updated_at,
+        advertised_to,
+    }
+}
+
+pub fn path_view(e: &Entry<InjectPath>, advertised_to: Vec<std::net::IpAddr>) -> InjectedPathView {
+    InjectedPathView {
+        path: e.spec.clone(),
+        status: status(e, advertised_to),
+    }
+}
+
+pub fn flowspec_view(
+    e: &Entry<InjectFlowSpec>,
+    advertised_to: Vec<std::net::IpAddr>,
+) -> InjectedFlowSpecView {
+    InjectedFlowSpecView {
+        rule: e.spec.clone(),
+        status: status(e, advertised_to),
+    }
+}

@@ -1,0 +1,177 @@
+//! The running daemon: wires the configuration into the sessions ([`crate::peer`]), the
+//! core task that owns the RIB ([`core`]), the gRPC API and the metrics endpoint, and
+//! shuts everything down gracefully (Cease/Administrative Shutdown to every peer).
+
+pub mod core;
+pub mod families;
+pub mod injected;
+pub mod neighbors;
+pub mod routes;
+pub mod views;
+
+use std::net::SocketAddr;
+
+use thiserror::Error;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tracing::{error, info};
+
+use crate::api::{ApiServer, ApiSettings, GrpcMetrics, ServeError, Token, bind_tcp, bind_uds};
+use crate::command::SpeakerHandle;
+use crate::config::Config;
+use crate::peer::PeerManager;
+use crate::peer::session::LocalIdentity;
+use crate::telemetry::Metrics;
+
+/// Commands waiting for the core before API callers are slowed down.
+const COMMAND_QUEUE: usize = 1024;
+
+#[derive(Debug, Error)]
+pub enum DaemonError {
+    #[error("cannot listen for BGP: {0}")]
+    BgpListen(std::io::Error),
+    #[error("gRPC: {0}")]
+    Api(#[from] ServeError),
+    #[error("gRPC token: {0}")]
+    Token(String),
+    #[error("metrics endpoint {addr}: {source}")]
+    Metrics {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A started daemon; [`Running::stop`] shuts it down.
+pub struct Running {
+    pub bgp: Option<SocketAddr>,
+    pub metrics: Option<SocketAddr>,
+    pub handle: SpeakerHandle,
+    stop_core: oneshot::Sender<()>,
+    stop_api: oneshot::Sender<()>,
+    core: JoinHandle<PeerManager>,
+    api: JoinHandle<()>,
+}
+
+/// Starts everything the configuration asks for and returns once all listeners are bound.
+pub async fn start(config: Config) -> Result<Running, DaemonError> {
+    let g = &config.global;
+    let grpc_metrics = GrpcMetrics::default();
+    let metrics = Metrics::new(|r| grpc_metrics.register(r));
+    let local = LocalIdentity {
+        asn: g.asn,
+        router_id: g.router_id,
+    };
+    let listen = g.listen_port.map(|p| (g.listen_address, p));
+    let (mut peers, events) = PeerManager::new(local, listen).map_err(DaemonError::BgpListen)?;
+    let bgp = peers.listen_addr();
+    for n in &config.neighbors {
+        peers.add(n.clone());
+    }
+    let info = core::speaker_info(g.asn, g.router_id, bgp.map(|a| a.port()));
+    info!(asn = g.asn, router_id = %g.router_id, instance = %info.instance_id, ?bgp, "rustbgpd starting");
+    let (handle, commands) = SpeakerHandle::channel(COMMAND_QUEUE);
+    let (stop_core, stop_rx) = oneshot::channel();
+    let the_core = core::Core::new(peers, info, metrics.clone());
+    let core = tokio::spawn(the_core.run(commands, events, stop_rx));
+
+    let metrics_addr = match g.telemetry.prometheus_addr {
+        Some(addr) => {
+            let (bound, _task) = crate::telemetry::http::serve(addr, metrics.clone())
+                .await
+                .map_err(|source| DaemonError::Metrics { addr, source })?;
+            Some(bound)
+        }
+        None => None,
+    };
+    let (stop_api, api) = start_api(&config, handle.clone(), grpc_metrics).await?;
+    Ok(Running {
+        bgp,
+        metrics: metrics_addr,
+        handle,
+        stop_core,
+        stop_api,
+        core,
+        api,
+    })
+}
+
+async fn start_api(
+    config: &Config,
+    handle: SpeakerHandle,
+    grpc_metrics: GrpcMetrics,
+) -> Result<(oneshot::Sender<()>, JoinHandle<()>), DaemonError> {
+    let t = &config.global.telemetry;
+    let uds = match &t.grpc_uds {
+        Some(path) => Some(bind_uds(path).await?),
+        None => None,
+    };
+    let tcp = match &t.grpc_tcp {
+        Some(cfg) => {
+            let token = match &cfg.token_file {
+                Some(p) => {
+                    Some(Token::from_file(p).map_err(|e| DaemonError::Token(e.to_string()))?)
+                }
+                None => None,
+            };
+            Some((bind_tcp(cfg.address).await?, token))
+        }
+        None => None,
+    };
+    let server = ApiServer::new(
+        handle,
+        ApiSettings::from_global(&config.global),
+        grpc_metrics,
+    );
+    let (stop_api, stop_rx) = oneshot::channel::<()>();
+    let api = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stop_rx.await;
+        };
+        if let Err(e) = server.serve(uds, tcp, shutdown).await {
+            error!(error = %e, "gRPC server stopped");
+        }
+    });
+    Ok((stop_api, api))
+}
+
+impl Running {
+    /// Stops the API, then sends Cease/Administrative Shutdown to every peer.
+    pub async fn stop(self, message: Option<String>) {
+        let _ = self.stop_api.send(());
+        let _ = self.api.await;
+        let _ = self.stop_core.send(());
+        if let Ok(peers) = self.core.await {
+            peers.shutdown(message).await;
+        }
+        info!("rustbgpd stopped");
+    }
+}
+
+/// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+pub async fn run(config: Config) -> Result<(), DaemonError> {
+    let running = start(config).await?;
+    wait_for_signal().await;
+    info!("signal received, shutting down");
+    running
+        .stop(Some("rustbgpd shutting down".to_string()))
+        .await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
