@@ -16,8 +16,6 @@ use bgp_wire::nlri::{FlowSpecNlri, PathPrefix};
 use bgp_wire::pack::{self, PackError, PackItem};
 use ipnet::{IpNet, Ipv6Net};
 
-use super::flowspec_pack;
-
 /// Where packed messages go: one call per complete UPDATE.
 pub type Emit<'a> = &'a mut dyn FnMut(&[u8]);
 
@@ -133,7 +131,7 @@ impl<R: FlowRule> RibKey for FlowKey<R> {
         ctx: &CodecContext,
         emit: Emit<'_>,
     ) -> Result<(), PackError> {
-        flowspec_pack::announce(attrs, family, next_hop, items, ctx, emit)
+        pack::pack_reach_with(attrs, family, next_hop, items, ctx, emit)
     }
 
     fn pack_withdraw(
@@ -142,7 +140,7 @@ impl<R: FlowRule> RibKey for FlowKey<R> {
         ctx: &CodecContext,
         emit: Emit<'_>,
     ) -> Result<(), PackError> {
-        flowspec_pack::withdraw(family, items, ctx, emit)
+        pack::pack_unreach_with(family, items, ctx, emit)
     }
 }
 

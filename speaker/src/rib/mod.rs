@@ -23,7 +23,6 @@ pub mod counters;
 pub mod decision;
 pub mod export;
 pub mod flowspec;
-mod flowspec_pack;
 pub mod injected;
 pub mod key;
 pub mod loc;

@@ -148,6 +148,29 @@ pub fn pack_flowspec_announce(
     Ok(out)
 }
 
+/// Announces any [`PackItem`]s in MP_REACH_NLRI with `next_hop` (e.g. a FlowSpec rule
+/// whose redirect-to-IP target travels as the next hop), handing each message to `emit`.
+pub fn pack_reach_with<T: PackItem>(
+    attrs: &PathAttributes,
+    family: AfiSafi,
+    next_hop: &MpNextHop,
+    items: &[T],
+    ctx: &CodecContext,
+    emit: &mut dyn FnMut(&[u8]),
+) -> Result<(), PackError> {
+    pack_reach(attrs, family, next_hop, items, ctx, emit)
+}
+
+/// Withdraws any [`PackItem`]s in MP_UNREACH_NLRI, handing each message to `emit`.
+pub fn pack_unreach_with<T: PackItem>(
+    family: AfiSafi,
+    items: &[T],
+    ctx: &CodecContext,
+    emit: &mut dyn FnMut(&[u8]),
+) -> Result<(), PackError> {
+    pack_unreach(family, items, ctx, emit)
+}
+
 /// Withdraws FlowSpec rules.
 pub fn pack_flowspec_withdraw(
     family: AfiSafi,
