@@ -750,7 +750,7 @@ fn ipv6_flowspec_all_thirteen_components_and_actions_dissect_as_meant() {
     );
     // Wireshark 4.0 does not know the flow label (RFC 8956 §3.7): it names the type and
     // stops decoding the rule. Only its position (last, after a cleanly decoded fragment
-    // component) and the NRLI length above, which covers its 11 octets, are judged.
+    // component) and the NRLI length above, which covers its 10 octets (type, 0x12345 in 4, 1 and 255 in 1 each), are judged.
     assert_node(
         msg,
         "Filter: Unknown filter 13",
