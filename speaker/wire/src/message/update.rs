@@ -118,12 +118,15 @@ impl Update {
     }
 
     /// The family this update is the End-of-RIB marker of, if it is one: an empty UPDATE
-    /// (IPv4 unicast) or one holding only an empty MP_UNREACH_NLRI.
+    /// (IPv4 unicast) or one holding only an empty MP_UNREACH_NLRI. An update that decoded
+    /// with soft errors is never one: it came with attributes that were dropped as
+    /// malformed, so it is not empty on the wire (a real marker has nothing to be wrong).
     pub fn end_of_rib_family(&self) -> Option<AfiSafi> {
         let bare = self.withdrawn.is_empty()
             && self.nlri.is_empty()
             && self.mp_reach.is_none()
-            && *self.attributes == PathAttributes::default();
+            && *self.attributes == PathAttributes::default()
+            && self.errors.is_empty();
         match (&self.mp_unreach, bare) {
             (None, true) => Some(AfiSafi::IPV4_UNICAST),
             (Some(m), true) if m.withdrawn.is_empty() => Some(m.family),

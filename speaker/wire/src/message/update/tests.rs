@@ -545,6 +545,25 @@ fn end_of_rib_both_forms() {
     assert_eq!(with_extra(&[]).end_of_rib_family(), None);
 }
 
+/// Found by the fuzzer: an attribute overrunning the attribute field is treat-as-withdraw
+/// (RFC 7606 §4) and leaves nothing decoded, which looked exactly like the IPv4 unicast
+/// End-of-RIB marker.
+#[test]
+fn update_with_soft_errors_is_no_end_of_rib() {
+    // Extended length 0x00ff but one octet left.
+    let u = Update::decode_body(&body(&[], &[0x1c, 0x00, 0x00, 0xff, 0x63], &[]), &ctx()).unwrap();
+    assert!(u.treat_as_withdraw(), "{u:?}");
+    assert_eq!(*u.attributes, PathAttributes::default());
+    assert_eq!(u.end_of_rib_family(), None);
+
+    // Same for an empty MP_UNREACH_NLRI next to a malformed optional attribute.
+    let attrs = [attr(0x80, 15, &[0, 2, 1]), attr(0xc0, 8, &[1, 2, 3])].concat();
+    let u = Update::decode_body(&body(&[], &attrs, &[]), &ctx()).unwrap();
+    assert!(!u.errors.is_empty(), "{u:?}");
+    assert!(u.mp_unreach.is_some(), "{u:?}");
+    assert_eq!(u.end_of_rib_family(), None);
+}
+
 #[test]
 fn whole_message_through_message_decode() {
     let u = with_extra(&[]);
