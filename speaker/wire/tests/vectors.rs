@@ -1567,12 +1567,10 @@ vector!(flow4_exabgp_redirect_to_ip_simpson, |m| {
 vector!(flow4_exabgp_redirect_ip_ietf_terminal, |m| {
     let rule = "destination 192.0.2.80/28";
     assert_flow(&m, exabgp_e1(), V4F, MpNextHop::Empty, &[rule]);
-    assert_eq!(actions(&m), ["terminal"]);
     // draft-ietf-idr-flowspec-redirect-ip: IPv4-address-specific type 0x01 subtype 0x0c,
-    // 192.0.2.253, local admin 0 (tshark: "Unknown subtype 0x0c: 192.0.2.253:0"). The
-    // community decodes and round-trips, but FlowSpecAction has no variant for a redirect
-    // whose address is in the community (only 0x0800 + next hop): not an action for us.
-    assert_eq!(not_actions(&m), ["raw:010cc00002fd0000"]);
+    // 192.0.2.253, local admin 0 (tshark: "Unknown subtype 0x0c: 192.0.2.253:0").
+    assert_eq!(actions(&m), ["terminal", "redirect-to-ip 192.0.2.253"]);
+    assert!(not_actions(&m).is_empty());
 });
 
 vector!(flow4_exabgp_copy_mark, |m| {
@@ -1654,13 +1652,10 @@ vector!(flow6_exabgp_tcpflags_redirect_ipv6_ietf, |m| {
     let rule = "destination 2001:db8:12::/64 protocol =tcp tcp-flags =syn&!ack";
     assert_flow(&m, exabgp_e1(), V6F, MpNextHop::Empty, &[rule]);
     // redirect-to-IP 2001:db8::fe as IPv6-address-specific type 0x00 subtype 0x0c (attribute
-    // 25): like the IPv4 0x010c form, not a FlowSpecAction (only rt-redirect-ipv6 0x000d is).
-    assert!(actions(&m).is_empty());
+    // 25), the IPv6 twin of the IPv4 0x010c form.
+    assert_eq!(actions(&m), ["redirect-to-ip 2001:db8::fe"]);
     assert!(update(&m).attributes.extended_communities.is_empty());
-    assert_eq!(
-        not_actions(&m),
-        ["raw:000c20010db80000000000000000000000fe0000"]
-    );
+    assert!(not_actions(&m).is_empty());
 });
 
 vector!(flow6_exabgp_redirect_to_nexthop_v6, |m| {

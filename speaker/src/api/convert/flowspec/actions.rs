@@ -148,5 +148,8 @@ pub fn action_text(ec: &ExtendedCommunity) -> Option<String> {
         FlowSpecAction::TrafficMarking { dscp } => format!("traffic-marking:{dscp}"),
         FlowSpecAction::RedirectToIp { copy } => format!("redirect-to-ip:{}", u8::from(copy)),
         FlowSpecAction::RedirectIpv6 { addr, value } => format!("redirect:[{addr}]:{value}"),
+        FlowSpecAction::RedirectToIpAddr { addr, copy } => {
+            format!("redirect-to-ip:{addr}:{}", u8::from(copy))
+        }
     })
 }

@@ -118,5 +118,6 @@ fn apply(out: &mut FlowSpecActions, action: FlowSpecAction, next_hop: Option<IpA
         FlowSpecAction::RedirectToIp { .. } => {
             out.redirect_ip = next_hop.map(|n| n.to_string()).unwrap_or_default();
         }
+        FlowSpecAction::RedirectToIpAddr { addr, .. } => out.redirect_ip = addr.to_string(),
     }
 }

@@ -84,6 +84,14 @@ pub enum FlowSpecAction {
         addr: Ipv6Addr,
         value: u16,
     },
+    /// draft-ietf-idr-flowspec-redirect-ip (-02 on): the target is inside the community
+    /// (IPv4-address-specific type 0x01 subtype 0x0c; IPv6 as an IPv6 address-specific
+    /// community 0x000c), the low bit of the local part is the copy flag. ExaBGP sends this
+    /// form for `redirect <ip>`; [`FlowSpecAction::RedirectToIp`] is the next-hop form.
+    RedirectToIpAddr {
+        addr: IpAddr,
+        copy: bool,
+    },
 }
 
 const RATE_BYTES: [u8; 2] = [0x80, 0x06];
@@ -95,6 +103,8 @@ const REDIRECT_IPV4: [u8; 2] = [0x81, 0x08];
 const REDIRECT_AS4: [u8; 2] = [0x82, 0x08];
 const REDIRECT_IP: [u8; 2] = [0x08, 0x00];
 const REDIRECT_IPV6: [u8; 2] = [0x00, 0x0d];
+const REDIRECT_TO_IPV4_ADDR: [u8; 2] = [0x01, 0x0c];
+const REDIRECT_TO_IPV6_ADDR: [u8; 2] = [0x00, 0x0c];
 /// The same action with the pre-RFC code of draft-ietf-idr-flow-spec-v6, which gobgpd 3.10
 /// still sends (`redirect [2001:db8::1]:100` -> `800b 20010db8..01 0064` in attribute 25).
 /// Accepted on receipt only; we always send the RFC 8956 code.
@@ -121,7 +131,7 @@ impl FlowSpecAction {
         matches!(self, FlowSpecAction::RedirectToIp { .. })
     }
 
-    /// The 8-octet extended community; `None` for [`FlowSpecAction::RedirectIpv6`].
+    /// The 8-octet extended community; `None` for the IPv6-only actions.
     pub fn to_ext(&self) -> Option<ExtendedCommunity> {
         let (ty, body): ([u8; 2], [u8; 6]) = match *self {
             FlowSpecAction::TrafficRateBytes { asn, rate } => (RATE_BYTES, as_u32(asn, rate.0)),
@@ -140,22 +150,32 @@ impl FlowSpecAction {
             FlowSpecAction::RedirectToIp { copy } => {
                 (REDIRECT_IP, [0, 0, 0, 0, 0, if copy { COPY } else { 0 }])
             }
-            FlowSpecAction::RedirectIpv6 { .. } => return None,
+            FlowSpecAction::RedirectToIpAddr {
+                addr: IpAddr::V4(a),
+                copy,
+            } => (REDIRECT_TO_IPV4_ADDR, u32_u16(a.into(), u16::from(copy))),
+            FlowSpecAction::RedirectIpv6 { .. } | FlowSpecAction::RedirectToIpAddr { .. } => {
+                return None;
+            }
         };
         let [t0, t1] = ty;
         let [b0, b1, b2, b3, b4, b5] = body;
         Some(ExtendedCommunity([t0, t1, b0, b1, b2, b3, b4, b5]))
     }
 
-    /// The 20-octet IPv6 address-specific community (only for `RedirectIpv6`).
+    /// The 20-octet IPv6 address-specific community (IPv6 redirects only).
     pub fn to_ipv6_ext(&self) -> Option<Ipv6ExtendedCommunity> {
-        let FlowSpecAction::RedirectIpv6 { addr, value } = *self else {
-            return None;
+        let (ty, addr, value) = match *self {
+            FlowSpecAction::RedirectIpv6 { addr, value } => (REDIRECT_IPV6, addr, value),
+            FlowSpecAction::RedirectToIpAddr {
+                addr: IpAddr::V6(addr),
+                copy,
+            } => (REDIRECT_TO_IPV6_ADDR, addr, u16::from(copy)),
+            _ => return None,
         };
         let mut out = [0u8; 20];
         for (dst, src) in out.iter_mut().zip(
-            REDIRECT_IPV6
-                .into_iter()
+            ty.into_iter()
                 .chain(addr.octets())
                 .chain(value.to_be_bytes()),
         ) {
@@ -201,6 +221,10 @@ impl FlowSpecAction {
             REDIRECT_IP => FlowSpecAction::RedirectToIp {
                 copy: b5 & COPY != 0,
             },
+            REDIRECT_TO_IPV4_ADDR => FlowSpecAction::RedirectToIpAddr {
+                addr: IpAddr::V4(Ipv4Addr::from(hi32)),
+                copy: b5 & COPY != 0,
+            },
             _ => return None,
         })
     }
@@ -209,17 +233,22 @@ impl FlowSpecAction {
     /// RFC 8956 code 0x000d or gobgpd's pre-RFC 0x800b, same layout).
     pub fn from_ipv6_ext(ec: &Ipv6ExtendedCommunity) -> Option<Self> {
         let b = ec.0;
-        if ![REDIRECT_IPV6, REDIRECT_IPV6_GOBGP].contains(&[b[0], b[1]]) {
-            return None;
-        }
-        let mut addr = [0u8; 16];
-        for (dst, src) in addr.iter_mut().zip(b.iter().skip(2)) {
+        let mut octets = [0u8; 16];
+        for (dst, src) in octets.iter_mut().zip(b.iter().skip(2)) {
             *dst = *src;
         }
-        Some(FlowSpecAction::RedirectIpv6 {
-            addr: Ipv6Addr::from(addr),
-            value: u16::from_be_bytes([b[18], b[19]]),
-        })
+        let addr = Ipv6Addr::from(octets);
+        let value = u16::from_be_bytes([b[18], b[19]]);
+        match [b[0], b[1]] {
+            REDIRECT_IPV6 | REDIRECT_IPV6_GOBGP => {
+                Some(FlowSpecAction::RedirectIpv6 { addr, value })
+            }
+            REDIRECT_TO_IPV6_ADDR => Some(FlowSpecAction::RedirectToIpAddr {
+                addr: IpAddr::V6(addr),
+                copy: value & u16::from(COPY) != 0,
+            }),
+            _ => None,
+        }
     }
 
     /// All actions found among an UPDATE's communities, in the order given.
@@ -275,6 +304,10 @@ impl fmt::Display for FlowSpecAction {
             FlowSpecAction::RedirectToIp { copy: false } => f.write_str("redirect-to-nexthop"),
             FlowSpecAction::RedirectToIp { copy: true } => f.write_str("copy-to-nexthop"),
             FlowSpecAction::RedirectIpv6 { addr, value } => write!(f, "redirect [{addr}]:{value}"),
+            FlowSpecAction::RedirectToIpAddr { addr, copy: false } => {
+                write!(f, "redirect-to-ip {addr}")
+            }
+            FlowSpecAction::RedirectToIpAddr { addr, copy: true } => write!(f, "copy-to-ip {addr}"),
         }
     }
 }
@@ -321,7 +354,8 @@ pub fn parse_actions(s: &str) -> Result<Vec<FlowSpecAction>, TextError> {
 }
 
 const KEYWORDS: &str = "discard, rate-limit, rate-limit-pps, sample, terminal, sample-terminal, \
-                        traffic-action-none, redirect, mark, redirect-to-nexthop, copy-to-nexthop";
+                        traffic-action-none, redirect, mark, redirect-to-nexthop, copy-to-nexthop, \
+                        redirect-to-ip, copy-to-ip";
 
 fn parse_one(words: &[(usize, &str)], i: &mut usize, end: usize) -> PResult<FlowSpecAction> {
     let Some(&(at, kw)) = words.get(*i) else {
@@ -346,6 +380,19 @@ fn parse_one(words: &[(usize, &str)], i: &mut usize, end: usize) -> PResult<Flow
             sample: false,
             terminal: false,
         },
+        "redirect-to-ip" | "copy-to-ip" => {
+            let (vat, v) = arg(words, i, kw, end, "an IP address")?;
+            let addr = v.parse::<IpAddr>().map_err(|_| {
+                (
+                    vat,
+                    format!("expected an IP address after '{kw}', found '{v}'"),
+                )
+            })?;
+            FlowSpecAction::RedirectToIpAddr {
+                addr,
+                copy: kw == "copy-to-ip",
+            }
+        }
         "redirect-to-nexthop" => FlowSpecAction::RedirectToIp { copy: false },
         "copy-to-nexthop" => FlowSpecAction::RedirectToIp { copy: true },
         "rate-limit" | "rate-limit-pps" => {
@@ -641,7 +688,7 @@ mod tests {
         );
         assert_eq!(
             err("discard as"),
-            "at column 9: expected an action (discard, rate-limit, rate-limit-pps, sample, terminal, sample-terminal, traffic-action-none, redirect, mark, redirect-to-nexthop, copy-to-nexthop), found 'as'"
+            "at column 9: expected an action (discard, rate-limit, rate-limit-pps, sample, terminal, sample-terminal, traffic-action-none, redirect, mark, redirect-to-nexthop, copy-to-nexthop, redirect-to-ip, copy-to-ip), found 'as'"
         );
         assert_eq!(
             err("rate-limit 5 as 70000"),
@@ -657,5 +704,30 @@ mod tests {
                 .message,
             "expected exactly one action"
         );
+    }
+}
+
+#[cfg(test)]
+mod redirect_to_ip_addr_tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_target_in_the_community_both_ways() {
+        let a: FlowSpecAction = "redirect-to-ip 192.0.2.9".parse().unwrap();
+        let ec = a.to_ext().unwrap();
+        assert_eq!(ec.0, [0x01, 0x0c, 192, 0, 2, 9, 0, 0]);
+        assert_eq!(FlowSpecAction::from_ext(&ec), Some(a));
+        assert_eq!(a.to_string(), "redirect-to-ip 192.0.2.9");
+    }
+
+    #[test]
+    fn ipv6_target_with_copy_both_ways() {
+        let a: FlowSpecAction = "copy-to-ip 2001:db8::9".parse().unwrap();
+        assert_eq!(a.to_ext(), None);
+        let ec = a.to_ipv6_ext().unwrap();
+        assert_eq!(&ec.0[..2], &[0x00, 0x0c]);
+        assert_eq!(&ec.0[18..], &[0, 1]);
+        assert_eq!(FlowSpecAction::from_ipv6_ext(&ec), Some(a));
+        assert_eq!(a.to_string(), "copy-to-ip 2001:db8::9");
     }
 }
