@@ -1,0 +1,53 @@
+//! Client-side evaluation of a CRD's CEL rules (`x-kubernetes-validations`), without an
+//! apiserver, using kube's `cel` feature (the kube-cel evaluator with the Kubernetes CEL
+//! libraries). The operator can check objects read from files (`--from-dir`) the way the
+//! apiserver would; the tests check the examples with it.
+//!
+//! This covers the CEL rules only: the OpenAPI part of the schema (types, bounds, patterns) is
+//! checked by the apiserver, or in tests by a JSON Schema validator.
+
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::core::cel::{ValidationErrors, Validator};
+use serde_json::Value;
+use thiserror::Error;
+
+/// Why an object was not checked or did not pass.
+#[derive(Debug, Error)]
+pub enum CelCheckError {
+    /// The CRD has no `openAPIV3Schema` in its first version.
+    #[error("CRD {0} has no openAPIV3Schema")]
+    NoSchema(String),
+    /// The schema did not serialize to JSON.
+    #[error("CRD {crd}: {source}")]
+    Schema {
+        /// The CRD's name.
+        crd: String,
+        /// The serializer's error.
+        source: serde_json::Error,
+    },
+    /// One or more rules failed; each says its field path and message.
+    #[error("{0}")]
+    Rules(ValidationErrors),
+}
+
+/// The first version's OpenAPI v3 schema of a CRD, as JSON.
+pub fn openapi_schema(crd: &CustomResourceDefinition) -> Result<Value, CelCheckError> {
+    let name = crd.metadata.name.clone().unwrap_or_default();
+    let schema = crd
+        .spec
+        .versions
+        .first()
+        .and_then(|v| v.schema.as_ref())
+        .and_then(|s| s.open_api_v3_schema.as_ref())
+        .ok_or_else(|| CelCheckError::NoSchema(name.clone()))?;
+    serde_json::to_value(schema).map_err(|source| CelCheckError::Schema { crd: name, source })
+}
+
+/// Evaluates the CRD's CEL rules against an object (a whole custom resource as JSON), on
+/// creation (transition rules, which need the old object, are skipped).
+pub fn check_cel(crd: &CustomResourceDefinition, object: &Value) -> Result<(), CelCheckError> {
+    let schema = openapi_schema(crd)?;
+    Validator::new()
+        .validate(&schema, object, None)
+        .map_err(CelCheckError::Rules)
+}
