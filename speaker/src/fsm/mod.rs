@@ -103,6 +103,11 @@ impl Fsm {
             Event::TcpConnectionAcknowledged | Event::TcpConnectionConfirmed => {
                 out.push(Action::CloseConnection)
             }
+            // An operator stop after an error must also cancel the automatic restart.
+            Event::Stop(_) => {
+                out.push(Action::StopTimer(Timer::IdleHold));
+                self.connect_retry_counter = 0;
+            }
             _ => {}
         }
     }

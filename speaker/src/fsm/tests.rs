@@ -363,3 +363,14 @@ fn failures_grow_the_idle_hold_and_establishment_resets_it() {
     fsm.handle(Event::KeepAliveMsg);
     assert_eq!(fsm.connect_retry_counter(), 0);
 }
+
+#[test]
+fn stop_while_idle_after_an_error_cancels_the_automatic_restart() {
+    let mut fsm = fsm_in(State::Established);
+    let a = fsm.handle(Event::HoldTimerExpires);
+    assert!(timer_started(&a, Timer::IdleHold).is_some());
+    let a = fsm.handle(Event::Stop(StopReason::AdminShutdown(None)));
+    assert!(a.contains(&Action::StopTimer(Timer::IdleHold)));
+    assert_eq!(fsm.connect_retry_counter(), 0);
+    assert_eq!(fsm.state(), State::Idle);
+}

@@ -11,7 +11,6 @@ use bgp_wire::{CodecContext, DecodeError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 /// How long a closing connection may take to flush what was queued (e.g. a NOTIFICATION).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -30,7 +29,6 @@ pub struct Conn {
     pub remote: SocketAddr,
     pub frames: mpsc::Receiver<Frame>,
     writer: Option<mpsc::UnboundedSender<Vec<u8>>>,
-    reader_task: JoinHandle<()>,
 }
 
 impl Conn {
@@ -41,7 +39,7 @@ impl Conn {
         let remote = stream.peer_addr()?;
         let (rd, wr) = stream.into_split();
         let (frame_tx, frames) = mpsc::channel(256);
-        let reader_task = tokio::spawn(read_loop(rd, frame_tx));
+        tokio::spawn(read_loop(rd, frame_tx));
         let (writer, queue) = mpsc::unbounded_channel();
         tokio::spawn(write_loop(wr, queue));
         Ok(Conn {
@@ -49,7 +47,6 @@ impl Conn {
             remote,
             frames,
             writer: Some(writer),
-            reader_task,
         })
     }
 
@@ -62,9 +59,11 @@ impl Conn {
 }
 
 impl Drop for Conn {
-    /// Stops reading at once; the writer drains what was queued, then closes the socket.
+    /// The writer drains what was queued (a NOTIFICATION, say) and sends FIN; the reader,
+    /// whose receiver is gone now, keeps reading and discarding until the peer closes too.
+    /// Closing with unread bytes would make the kernel send RST, and a RST can destroy
+    /// our NOTIFICATION before the peer reads it.
     fn drop(&mut self) {
-        self.reader_task.abort();
         self.writer.take();
     }
 }
@@ -81,7 +80,7 @@ async fn read_loop(mut rd: tokio::net::tcp::OwnedReadHalf, tx: mpsc::Sender<Fram
                 Ok(Some(len)) => {
                     let msg: Vec<u8> = buf.drain(..len).collect();
                     if tx.send(Frame::Message(msg)).await.is_err() {
-                        return;
+                        return drain(rd).await;
                     }
                 }
                 Ok(None) => break,
@@ -91,7 +90,12 @@ async fn read_loop(mut rd: tokio::net::tcp::OwnedReadHalf, tx: mpsc::Sender<Fram
                 }
             }
         }
-        match rd.read_buf(&mut buf).await {
+        let read = tokio::select! {
+            r = rd.read_buf(&mut buf) => r,
+            // The session let go of this connection: wait for the peer's FIN (see Drop).
+            _ = tx.closed() => return drain(rd).await,
+        };
+        match read {
             Ok(0) => {
                 let _ = tx.send(Frame::Closed(None)).await;
                 return;
@@ -103,6 +107,19 @@ async fn read_loop(mut rd: tokio::net::tcp::OwnedReadHalf, tx: mpsc::Sender<Fram
             }
         }
     }
+}
+
+/// Reads and discards until EOF, for at most [`DRAIN_TIMEOUT`] (see `Drop for Conn`).
+async fn drain(mut rd: tokio::net::tcp::OwnedReadHalf) {
+    let mut sink = [0u8; 4096];
+    let until_eof = async {
+        while let Ok(n) = rd.read(&mut sink).await {
+            if n == 0 {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, until_eof).await;
 }
 
 async fn write_loop(
