@@ -108,3 +108,83 @@ pub fn extra_action(raw: u64) -> Option<Extra> {
         _ => None,
     }
 }
+
+/// A FlowSpec action as a peer showed it: one the testbed decodes, or one decoded here.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Act {
+    Flow(testbed::FlowAction),
+    Extra(Extra),
+}
+
+/// Any FlowSpec action from a raw 64-bit extended community.
+pub fn act_from_raw(raw: u64) -> Option<Act> {
+    testbed::FlowAction::from_raw(raw)
+        .map(Act::Flow)
+        .or_else(|| extra_action(raw).map(Act::Extra))
+}
+
+/// The actions each rule of [`ALL`] carries, in the order the speaker encodes them.
+pub fn expected_actions() -> Vec<Vec<Act>> {
+    use Act::{Extra as X, Flow as F};
+    use Extra as E;
+    use testbed::FlowAction as A;
+    vec![
+        vec![
+            F(A::TrafficRate {
+                asn: 0,
+                rate: 1000.0,
+            }),
+            F(A::RedirectAs2 {
+                asn: 65000,
+                value: 100,
+            }),
+            F(A::TrafficMarking { dscp: 46 }),
+        ],
+        vec![
+            F(A::TrafficRate { asn: 0, rate: 0.0 }),
+            F(A::TrafficAction {
+                sample: true,
+                terminal: true,
+            }),
+        ],
+        vec![
+            X(E::RatePackets {
+                asn: 0,
+                rate: 500.0,
+            }),
+            F(A::RedirectIpv4 {
+                addr: std::net::Ipv4Addr::new(192, 0, 2, 9),
+                value: 100,
+            }),
+        ],
+        vec![X(E::RedirectToIp { copy: false })],
+        vec![
+            F(A::TrafficRate {
+                asn: 0,
+                rate: 2000.0,
+            }),
+            F(A::RedirectAs4 {
+                asn: 4_200_000_000,
+                value: 100,
+            }),
+            F(A::TrafficMarking { dscp: 10 }),
+        ],
+        vec![
+            X(E::RatePackets {
+                asn: 0,
+                rate: 100.0,
+            }),
+            F(A::TrafficAction {
+                sample: true,
+                terminal: false,
+            }),
+        ],
+        vec![
+            F(A::TrafficAction {
+                sample: false,
+                terminal: true,
+            }),
+            X(E::RedirectToIp { copy: false }),
+        ],
+    ]
+}
