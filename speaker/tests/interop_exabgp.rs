@@ -17,6 +17,9 @@ use testbed::PeerSpec;
 use testbed::exabgp::{ExaBgp, ExaRoute};
 
 const EBGP_AS: u32 = 65005;
+
+/// ExaBGP's FlowSpec components: (key, values).
+type Components = &'static [(&'static str, &'static [&'static str])];
 const OUR_AS: u32 = 65001;
 
 const EBGP_ANNOUNCE: &str = "static {
@@ -268,7 +271,7 @@ async fn flowspec_every_component_and_action() {
     .unwrap();
     let rib = exa.rib().unwrap();
     // Per rule of flows::ALL: ExaBGP's decoded components (sorted by key) and next hop.
-    let want: [(&[(&str, &[&str])], Option<&str>); 7] = [
+    let want: [(Components, Option<&str>); 7] = [
         (
             &[
                 ("destination-ipv4", &["192.0.2.0/24"]),
