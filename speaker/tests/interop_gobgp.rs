@@ -1,115 +1,305 @@
 //! Layer: real peer over loopback. Our speaker (in-process, driven over its real gRPC TCP
-//! listener) peers with a real `gobgpd`; what we inject must show in **gobgpd's own RIB**
-//! with its attributes, and disappear there when deleted.
+//! listener) peers with real `gobgpd`s; what we inject must show in **gobgpd's own RIB**
+//! (`gobgp -j global rib`) with its attributes, and disappear there when deleted; what gobgpd
+//! announces must show in our RibService.
+//!
+//! gobgpd is passive everywhere (GoBGP 3.10 dials only after ~5 s): our speaker dials it.
 
 mod support;
 
-use std::time::Duration;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use bgpd_api::v1::{AddFlowSpecRequest, AddPathRequest, DeleteFlowSpecRequest, DeletePathRequest};
-use support::{Peer, Speaker, blocking, json};
-use testbed::gobgp::GoBgp;
-use testbed::{Family, FlowAction, PeerSpec};
+use support::flows::Act;
+use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use testbed::gobgp::{GoBgp, GoExtCommunity, GoRoute};
+use testbed::{Family, FlowAction, PeerSpec, UnicastRoute};
 
-const WAIT: Duration = Duration::from_secs(15);
+const EBGP_AS: u32 = 65002;
+const OUR_AS: u32 = 65001;
 
-async fn lab() -> Option<(Speaker, GoBgp)> {
+/// One gobgpd of the lab and how our speaker configures it.
+struct Side {
+    asn: u32,
+    families: &'static [&'static str],
+    /// Extra lines for our `[[neighbors]]` entry.
+    extra: &'static str,
+    md5: Option<&'static str>,
+}
+
+const EBGP: Side = Side {
+    asn: EBGP_AS,
+    families: &support::ALL_FAMILIES,
+    extra: "",
+    md5: None,
+};
+const IBGP: Side = Side {
+    asn: OUR_AS,
+    families: &support::UNICAST,
+    extra: "",
+    md5: None,
+};
+
+struct Lab {
+    speaker: Speaker,
+    peers: Vec<(PeerSpec, GoBgp)>,
+}
+
+impl Lab {
+    fn addr(&self, i: usize) -> IpAddr {
+        self.peers[i].0.local_addr
+    }
+}
+
+/// Our speaker plus one gobgpd per side, every session Established on both ends.
+async fn lab(sides: &[Side]) -> Option<Lab> {
     if !testbed::require("gobgpd") {
         return None;
     }
-    let go = PeerSpec::loopback_v4(65002).unwrap();
-    let fams = [
-        "ipv4_unicast",
-        "ipv6_unicast",
-        "ipv4_flowspec",
-        "ipv6_flowspec",
-    ];
-    let speaker = Speaker::start(
-        65001,
-        &[Peer {
-            addr: go.local_addr,
-            asn: 65002,
-            port: go.port,
-            families: &fams,
-            extra: "",
-        }],
-    )
-    .await;
-    let mut me = PeerSpec::loopback_v4(65001).unwrap();
-    me.local_addr = speaker.addr.into();
-    me.port = speaker.port;
-    me.router_id = speaker.addr;
-    let neighbor = me.as_neighbor().passive().families(&[
-        Family::Ipv4Unicast,
-        Family::Ipv6Unicast,
-        Family::Ipv4FlowSpec,
-        Family::Ipv6FlowSpec,
-    ]);
-    let mut gobgp = blocking(|| GoBgp::start(go, &[neighbor])).unwrap();
-    blocking(|| gobgp.wait_established(speaker.addr.into(), WAIT)).unwrap();
-    Some((speaker, gobgp))
+    let specs: Vec<PeerSpec> = sides
+        .iter()
+        .map(|s| PeerSpec::loopback_v4(s.asn).unwrap())
+        .collect();
+    let peers: Vec<Peer> = sides
+        .iter()
+        .zip(&specs)
+        .map(|(s, p)| Peer {
+            addr: p.local_addr,
+            asn: s.asn,
+            port: p.port,
+            families: s.families,
+            extra: s.extra,
+        })
+        .collect();
+    let speaker = Speaker::start(OUR_AS, &peers).await;
+    let mut out = Vec::new();
+    for (s, spec) in sides.iter().zip(specs) {
+        let mut me = speaker.as_neighbor(s.families).passive();
+        me.md5 = s.md5.map(String::from);
+        let go = blocking(|| GoBgp::start(spec.clone(), &[me])).unwrap();
+        out.push((spec, go));
+    }
+    let mut lab = Lab {
+        speaker,
+        peers: out,
+    };
+    for i in 0..lab.peers.len() {
+        let addr = lab.speaker.addr.into();
+        blocking(|| lab.peers[i].1.wait_established(addr, WAIT)).unwrap();
+        lab.speaker.wait_established(lab.addr(i)).await;
+    }
+    Some(lab)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn injected_routes_and_flowspec_reach_gobgp_and_are_withdrawn() {
-    let Some((speaker, mut gobgp)) = lab().await else {
+fn from_us(routes: &[GoRoute], speaker: &Speaker, prefix: &str) -> Option<GoRoute> {
+    let us: IpAddr = speaker.addr.into();
+    routes
+        .iter()
+        .find(|r| r.prefix == prefix && r.neighbor == Some(us))
+        .cloned()
+}
+
+/// The route targets among gobgp's extended communities, as its `value` text ("65000:100").
+fn route_targets(r: &GoRoute) -> Vec<String> {
+    r.ext_communities
+        .iter()
+        .filter_map(|c| match c {
+            GoExtCommunity::Other(v) if v.get("subtype").and_then(|s| s.as_u64()) == Some(2) => {
+                v.get("value").and_then(|s| s.as_str()).map(String::from)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
+    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
+    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
+const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
+    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
+    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
+
+/// Checks what one gobgpd shows for RICH4/RICH6 from us; `ibgp` decides AS_PATH/LOCAL_PREF.
+fn assert_rich(go: &mut GoBgp, speaker: &Speaker, ibgp: bool) {
+    let v4 = blocking(|| {
+        go.wait_rib(Family::Ipv4Unicast, WAIT, |r| {
+            from_us(r, speaker, "198.51.100.0/24").is_some()
+        })
+    })
+    .unwrap();
+    let r = from_us(&v4, speaker, "198.51.100.0/24").unwrap();
+    assert_eq!(r.next_hop, Some("192.0.2.1".parse().unwrap()));
+    assert_eq!(r.communities, vec![(65100, 1000), (65100, 2000)]);
+    assert_eq!(r.large_communities, vec![(65000, 1, 2)]);
+    assert_eq!(
+        route_targets(&r),
+        vec!["65000:100"],
+        "{:?}",
+        r.ext_communities
+    );
+    assert_eq!(r.med, Some(50));
+    if ibgp {
+        assert_eq!(r.local_pref, Some(200));
+        assert!(r.as_path.is_empty(), "{:?}", r.as_path);
+    } else {
+        assert_eq!(r.local_pref, None, "LOCAL_PREF must not leak over eBGP");
+        assert_eq!(r.as_path, vec![OUR_AS]);
+    }
+    let v6 = blocking(|| {
+        go.wait_rib(Family::Ipv6Unicast, WAIT, |r| {
+            from_us(r, speaker, "2001:db8:1000::/36").is_some()
+        })
+    })
+    .unwrap();
+    let r = from_us(&v6, speaker, "2001:db8:1000::/36").unwrap();
+    assert_eq!(r.next_hop, Some("2001:db8::1".parse().unwrap()));
+    assert_eq!(r.communities, vec![(65100, 6)]);
+    assert_eq!(r.large_communities, vec![(65000, 6, 6)]);
+    assert_eq!(route_targets(&r), vec!["65000:600"]);
+    assert_eq!(r.med, Some(60));
+    assert_eq!(r.local_pref, ibgp.then_some(250));
+}
+
+fn ebgp_routes() -> Vec<UnicastRoute> {
+    let mut r4 = UnicastRoute::new("203.0.113.0/24", "192.0.2.2".parse().unwrap());
+    r4.communities = vec![(65002, 1)];
+    r4.large_communities = vec![(65002, 3, 4)];
+    r4.med = Some(20);
+    let r6 = UnicastRoute::new("2001:db8:200::/48", "2001:db8::2".parse().unwrap());
+    vec![r4, r6]
+}
+
+/// What gobgpd announces reaches our Adj-RIB-In and Loc-RIB with its attributes.
+async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr) {
+    let v4 = speaker
+        .wait_received(peer, "ipv4_unicast", |r| {
+            r.iter().any(|x| x.prefix == "203.0.113.0/24")
+        })
+        .await;
+    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(r.next_hop, "192.0.2.2");
+    assert_eq!(r.communities, vec!["65002:1"]);
+    assert_eq!(r.large_communities, vec!["65002:3:4"]);
+    assert_eq!(r.med, Some(20));
+    assert_eq!(r.as_path[0].asns, vec![EBGP_AS]);
+    assert!(!r.filtered);
+    let v6 = speaker
+        .wait_received(peer, "ipv6_unicast", |r| {
+            r.iter().any(|x| x.prefix == "2001:db8:200::/48")
+        })
+        .await;
+    assert_eq!(v6[0].next_hop, "2001:db8::2");
+    let best = speaker.best("ipv4_unicast").await;
+    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(b.source, peer.to_string());
+    assert!(b.best);
+    let best6 = speaker.best("ipv6_unicast").await;
+    assert!(
+        best6
+            .iter()
+            .any(|x| x.prefix == "2001:db8:200::/48" && x.source == peer.to_string())
+    );
+}
+
+/// eBGP and iBGP sessions; unicast with every community kind, MED and LOCAL_PREF both ways;
+/// SIGKILL of the eBGP gobgpd and a fresh one gets everything again; DeletePath withdraws.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_routes_restart_and_withdraw() {
+    let start = Instant::now();
+    let Some(mut lab) = lab(&[EBGP, IBGP]).await else {
         return;
     };
-    let mut api = speaker.injection().await;
+    let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
+    for r in ebgp_routes() {
+        lab.peers[0].1.add_route(&r).unwrap();
+    }
+    let mut lp = UnicastRoute::new("198.51.100.128/25", "192.0.2.3".parse().unwrap());
+    lp.local_pref = Some(300);
+    lp.communities = vec![(65001, 7)];
+    lab.peers[1].1.add_route(&lp).unwrap();
 
-    // The seed's RTBH body verbatim, plus a route with every community kind and MED.
+    let mut api = lab.speaker.injection().await;
+    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
+    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
+
+    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    // iBGP: gobgpd's LOCAL_PREF arrives.
+    let r = lab
+        .speaker
+        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
+        .await;
+    assert_eq!(r[0].prefix, "198.51.100.128/25");
+    assert_eq!(r[0].local_pref, Some(300));
+    assert_eq!(r[0].communities, vec!["65001:7"]);
+    assert!(r[0].as_path.iter().all(|s| s.asns.is_empty()));
+
+    // Kill the eBGP gobgpd outright; a new one on the same address gets everything again.
+    let spec = lab.peers[0].0.clone();
+    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
+    lab.peers[0].1.stop();
+    let me = lab.speaker.as_neighbor(EBGP.families).passive();
+    let mut go = blocking(|| GoBgp::start(spec, &[me])).unwrap();
+    for r in ebgp_routes() {
+        go.add_route(&r).unwrap();
+    }
+    let us = lab.speaker.addr.into();
+    blocking(|| go.wait_established(us, WAIT)).unwrap();
+    lab.peers[0].1 = go;
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    let st = lab.speaker.wait_established(ebgp).await;
+    assert!(st.established_transitions >= 2, "{st:?}");
+    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+
+    // DeletePath withdraws from both gobgpds.
+    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
+        let del = DeletePathRequest {
+            prefix: p.into(),
+            ..Default::default()
+        };
+        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
+    }
+    for (_, go) in &mut lab.peers {
+        let sp = &lab.speaker;
+        blocking(|| {
+            go.wait_rib(Family::Ipv4Unicast, WAIT, |r| {
+                from_us(r, sp, "198.51.100.0/24").is_none()
+            })
+        })
+        .unwrap();
+        blocking(|| {
+            go.wait_rib(Family::Ipv6Unicast, WAIT, |r| {
+                from_us(r, sp, "2001:db8:1000::/36").is_none()
+            })
+        })
+        .unwrap();
+    }
+    lab.speaker.stop().await;
+    support::report_time("gobgp sessions_routes_restart_and_withdraw", start);
+}
+
+/// The seed's RTBH and FlowSpec bodies verbatim still work (kept from the first version).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_bodies_reach_gobgp_and_are_withdrawn() {
+    let Some(mut lab) = lab(&[EBGP]).await else {
+        return;
+    };
+    let mut api = lab.speaker.injection().await;
     let rtbh: AddPathRequest = json(
         r#"{"prefix": "203.0.113.10/32", "next_hop": "192.0.2.1", "communities": ["65535:666"]}"#,
     );
     api.add_path(rtbh).await.unwrap();
-    let rich: AddPathRequest = json(
-        r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1", "communities": ["65100:1000"],
-            "large_communities": ["65000:1:2"], "extended_communities": ["rt:65000:100"], "med": 50}"#,
-    );
-    api.add_path(rich).await.unwrap();
-    let v6: AddPathRequest = json(r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1"}"#);
-    api.add_path(v6).await.unwrap();
-    // The seed's FlowSpec body verbatim.
     let fs: AddFlowSpecRequest = json(
         r#"{"family": "ipv4_flowspec", "rule": {"destination_prefix": "203.0.113.10/32",
             "protocols": [17], "destination_ports": [53]}, "actions": {"traffic_rate_bytes": 1250000}}"#,
     );
     api.add_flow_spec(fs).await.unwrap();
-
-    let v4 = blocking(|| gobgp.wait_rib(Family::Ipv4Unicast, WAIT, |r| r.len() == 2)).unwrap();
-    let rtbh = v4
-        .iter()
-        .find(|r| r.prefix == "203.0.113.10/32")
-        .expect("RTBH route at gobgpd");
-    assert_eq!(rtbh.communities, vec![(65535, 666)]);
-    assert_eq!(rtbh.next_hop, Some("192.0.2.1".parse().unwrap()));
-    assert_eq!(rtbh.as_path, vec![65001]);
-    let rich = v4
-        .iter()
-        .find(|r| r.prefix == "198.51.100.0/24")
-        .expect("route at gobgpd");
-    assert_eq!(rich.communities, vec![(65100, 1000)]);
-    assert_eq!(rich.large_communities, vec![(65000, 1, 2)]);
-    assert_eq!(rich.med, Some(50));
-    assert_eq!(rich.ext_communities.len(), 1, "{:?}", rich.ext_communities);
-
-    let v6 = blocking(|| gobgp.wait_rib(Family::Ipv6Unicast, WAIT, |r| !r.is_empty())).unwrap();
-    assert_eq!(v6[0].prefix, "2001:db8:1000::/36");
-    assert_eq!(v6[0].next_hop, Some("2001:db8::1".parse().unwrap()));
-
-    let flows = blocking(|| gobgp.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| !r.is_empty())).unwrap();
-    assert_eq!(flows.len(), 1);
-    assert!(
-        flows[0].prefix.contains("203.0.113.10/32"),
-        "{}",
-        flows[0].prefix
-    );
-    assert!(
-        flows[0].prefix.contains("==udp") || flows[0].prefix.contains("==17"),
-        "{}",
-        flows[0].prefix
-    );
-    assert!(flows[0].prefix.contains("==53"), "{}", flows[0].prefix);
+    let go = &mut lab.peers[0].1;
+    let v4 = blocking(|| go.wait_rib(Family::Ipv4Unicast, WAIT, |r| r.len() == 1)).unwrap();
+    assert_eq!(v4[0].communities, vec![(65535, 666)]);
+    let flows = blocking(|| go.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| !r.is_empty())).unwrap();
     assert_eq!(
         flows[0].flow_actions(),
         vec![FlowAction::TrafficRate {
@@ -117,8 +307,6 @@ async fn injected_routes_and_flowspec_reach_gobgp_and_are_withdrawn() {
             rate: 1_250_000.0
         }]
     );
-
-    // The seed's withdrawal body, and the FlowSpec delete by rule.
     let del: DeletePathRequest = json(r#"{"prefix": "203.0.113.10/32"}"#);
     assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
     let del_fs: DeleteFlowSpecRequest = json(
@@ -126,8 +314,188 @@ async fn injected_routes_and_flowspec_reach_gobgp_and_are_withdrawn() {
             "protocols": [17], "destination_ports": [53]}}"#,
     );
     api.delete_flow_spec(del_fs).await.unwrap();
-    let v4 = blocking(|| gobgp.wait_rib(Family::Ipv4Unicast, WAIT, |r| r.len() == 1)).unwrap();
-    assert_eq!(v4[0].prefix, "198.51.100.0/24");
-    blocking(|| gobgp.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| r.is_empty())).unwrap();
-    speaker.stop().await;
+    blocking(|| go.wait_rib(Family::Ipv4Unicast, WAIT, |r| r.is_empty())).unwrap();
+    blocking(|| go.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| r.is_empty())).unwrap();
+    lab.speaker.stop().await;
+}
+
+/// Every component type and action, v4 and v6, exactly as gobgpd decodes them; withdrawn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flowspec_every_component_and_action() {
+    let start = Instant::now();
+    let Some(mut lab) = lab(&[EBGP]).await else {
+        return;
+    };
+    flows::inject_all(&lab.speaker).await;
+    let go = &mut lab.peers[0].1;
+    let v4 = blocking(|| go.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| r.len() == 4)).unwrap();
+    let v6 = blocking(|| go.wait_rib(Family::Ipv6FlowSpec, WAIT, |r| r.len() == 3)).unwrap();
+    let shown: Vec<(String, Vec<Act>)> = v4
+        .iter()
+        .chain(&v6)
+        .map(|r| (r.prefix.clone(), actions(r)))
+        .collect();
+    // gobgp's text key of each rule, and its index in flows::ALL.
+    let want = [
+        (
+            "[destination: 192.0.2.0/24][source: 198.51.100.0/24][protocol: ==tcp][port: ==80 ==8080]\
+             [destination-port: >=1024&<=2048][source-port: ==443][tcp-flags: =S&!A]\
+             [packet-length: >=100&<=1500][dscp: ==10][fragment: is-fragment]",
+            0,
+        ),
+        (
+            "[destination: 192.0.2.128/25][protocol: ==udp][destination-port: ==53]",
+            2,
+        ),
+        ("[destination: 198.51.100.128/25][protocol: ==tcp]", 3),
+        (
+            "[destination: 203.0.113.0/24][protocol: ==icmp][icmp-type: ==8][icmp-code: ==0]",
+            1,
+        ),
+        (
+            "[destination: 2001:db8:1::/64/0][source: 2001:db8:2::/64/0][protocol: ==tcp]\
+             [port: >=8000&<=8080][destination-port: ==443][source-port: >1023][tcp-flags: S]\
+             [packet-length: >=64&<=1280][dscp: ==10][fragment: is-fragment][label: ==12345]",
+            4,
+        ),
+        (
+            "[destination: 2001:db8:3::/64/0][protocol: ==58][icmp-type: ==128 ==129]\
+             [icmp-code: ==0][label: >=100&<=200]",
+            5,
+        ),
+        ("[destination: 2001:db8:5::/64/0][protocol: ==udp]", 6),
+    ];
+    let expected = flows::expected_actions();
+    for (i, (key, rule)) in want.iter().enumerate() {
+        assert_eq!(shown[i].0, *key);
+        assert_eq!(shown[i].1, expected[*rule], "{key}");
+    }
+    // The NLRI JSON too: component types in order, each with gobgp's operator bytes.
+    let types: Vec<Vec<u8>> = v4
+        .iter()
+        .chain(&v6)
+        .map(|r| r.flowspec.iter().map(|c| c.kind).collect())
+        .collect();
+    assert_eq!(types[0], vec![1, 2, 3, 4, 5, 6, 9, 10, 11, 12]);
+    assert_eq!(types[3], vec![1, 3, 7, 8]);
+    assert_eq!(types[4], vec![1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13]);
+    assert_eq!(types[5], vec![1, 3, 7, 8, 13]);
+    assert_eq!(v6[0].component(13).unwrap().ops, vec![(0x91, 12345)]);
+    assert_eq!(
+        v4[0].component(4).unwrap().ops,
+        vec![(0x01, 80), (0x91, 8080)]
+    );
+    flows::delete_all(&lab.speaker).await;
+    blocking(|| go.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| r.is_empty())).unwrap();
+    blocking(|| go.wait_rib(Family::Ipv6FlowSpec, WAIT, |r| r.is_empty())).unwrap();
+    lab.speaker.stop().await;
+    support::report_time("gobgp flowspec_every_component_and_action", start);
+}
+
+/// The FlowSpec actions gobgp shows: decoded by the testbed, or (traffic-rate-packets and
+/// redirect-to-IP, which GoBGP 3.10 prints as unknown communities) decoded here.
+fn actions(r: &GoRoute) -> Vec<Act> {
+    r.ext_communities
+        .iter()
+        .filter_map(|c| match c {
+            GoExtCommunity::Flow(a) => Some(Act::Flow(*a)),
+            GoExtCommunity::Other(v) => {
+                let ty = v.get("type")?.as_u64()?;
+                // Route targets (type 0-2, subtype 2) are not actions.
+                if ty < 3 && v.get("subtype")?.as_u64()? == 2 {
+                    return None;
+                }
+                // Redirect AS4: GoBGP prints the AS in asdot ("64086.59904:100").
+                if (ty, v.get("subtype")?.as_u64()?) == (130, 8) {
+                    let (asn, value) = v.get("value")?.as_str()?.split_once(':')?;
+                    let (hi, lo) = asn.split_once('.').unwrap_or(("0", asn));
+                    let asn = hi.parse::<u32>().ok()? << 16 | lo.parse::<u32>().ok()?;
+                    let value = value.parse().ok()?;
+                    return Some(Act::Flow(FlowAction::RedirectAs4 { asn, value }));
+                }
+                // Unknown communities: "value" is base64 of subtype + 6 value bytes.
+                let bytes = v.get("value")?.as_str().and_then(base64)?;
+                let mut raw = [0u8; 8];
+                raw[0] = ty as u8;
+                raw[1..].copy_from_slice(bytes.get(..7)?);
+                let act = flows::act_from_raw(u64::from_be_bytes(raw));
+                Some(act.unwrap_or_else(|| panic!("not a FlowSpec action: {v}")))
+            }
+        })
+        .collect()
+}
+
+fn base64(s: &str) -> Option<Vec<u8>> {
+    const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for ch in s.bytes().filter(|c| *c != b'=') {
+        acc = (acc << 6) | ABC.iter().position(|x| *x == ch)? as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// TCP MD5 on both sides reaches Established; freezing gobgpd (SIGSTOP) makes our hold timer
+/// expire and we send NOTIFICATION 4/0, which gobgpd logs once it runs again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn md5_session_and_hold_timer_expiry() {
+    let start = Instant::now();
+    let side = Side {
+        asn: OUR_AS,
+        families: &support::UNICAST,
+        extra: "password = \"s3cret-md5\"\nhold_time = 3",
+        md5: Some("s3cret-md5"),
+    };
+    let Some(lab) = lab(&[side]).await else {
+        return;
+    };
+    let peer = lab.addr(0);
+    let st = lab.speaker.neighbor_state(peer).await;
+    assert!(st.password_set);
+    assert_eq!(st.capabilities.as_ref().unwrap().hold_time, 3);
+    // The kernel signs this session: `ss` lists an MD5 key on both ends of the connection.
+    let ss = std::process::Command::new("ss")
+        .args(["-tnie", "state", "established"])
+        .output()
+        .unwrap();
+    let ss = String::from_utf8_lossy(&ss.stdout).replace("\n\t", " ");
+    let (us, them) = (lab.speaker.addr.to_string(), peer.to_string());
+    let ends: Vec<&str> = ss
+        .lines()
+        .filter(|l| l.contains(&format!("{us}:")) && l.contains(&format!("{them}:")))
+        .collect();
+    assert_eq!(ends.len(), 2, "{ss}");
+    assert!(
+        ends.iter()
+            .any(|l| l.contains(&format!("md5keys:{them}/32"))),
+        "{ends:?}"
+    );
+    assert!(
+        ends.iter().any(|l| l.contains(&format!("md5keys:{us}/32"))),
+        "{ends:?}"
+    );
+
+    let pids = lab.peers[0].1.pids();
+    support::signal(&pids, libc::SIGSTOP);
+    let st = support::eventually("NOTIFICATION 4/0 sent", Duration::from_secs(10), || async {
+        let s = lab.speaker.neighbor_state(peer).await;
+        s.last_notification_sent
+            .clone()
+            .filter(|n| n.code == 4)
+            .map(|n| (n, s))
+    })
+    .await;
+    support::signal(&pids, libc::SIGCONT);
+    assert_eq!((st.0.code, st.0.subcode), (4, 0), "{st:?}");
+    assert_eq!(st.1.last_error, "HoldTimerExpired");
+    // Thawed, gobgpd reconnects (still with MD5) and the session comes back.
+    let st = lab.speaker.wait_established(peer).await;
+    assert_eq!(st.established_transitions, 2);
+    lab.speaker.stop().await;
+    support::report_time("gobgp md5_session_and_hold_timer_expiry", start);
 }

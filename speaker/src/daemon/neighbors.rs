@@ -56,10 +56,10 @@ pub fn neighbor_info(peers: &PeerManager, rib: &Rib, address: IpAddr) -> Option<
         admin_shutdown_message: None,
         established_since: s.established_at.filter(|_| s.state == State::Established),
         last_established: s.established_at,
-        established_transitions: 0,
+        established_transitions: s.established_transitions,
         remote_router_id: s.negotiated.as_ref().map(|n| n.peer_bgp_id),
-        local: None,
-        remote: None,
+        local: s.endpoints.map(|(l, _)| l),
+        remote: s.endpoints.map(|(_, r)| r),
         negotiated,
         families,
         messages_received: MessageCounters {

@@ -81,6 +81,11 @@ pub struct PeerStatus {
     pub state: State,
     pub admin_up: bool,
     pub established_at: Option<SystemTime>,
+    /// How many times the session reached Established (GetNeighbor reported a constant 0
+    /// before; found by the real-peer restart test).
+    pub established_transitions: u32,
+    /// Local and remote socket addresses of the established connection.
+    pub endpoints: Option<(SocketAddr, SocketAddr)>,
     pub negotiated: Option<Negotiated>,
     pub last_error: Option<String>,
     pub last_notification_sent: Option<(Notification, SystemTime)>,
@@ -97,6 +102,8 @@ impl Default for PeerStatus {
             state: State::Idle,
             admin_up: false,
             established_at: None,
+            established_transitions: 0,
+            endpoints: None,
             negotiated: None,
             last_error: None,
             last_notification_sent: None,

@@ -220,6 +220,7 @@ impl Session {
                 let text = format!("{reason:?}");
                 self.status.send_modify(|s| {
                     s.established_at = None;
+                    s.endpoints = None;
                     s.negotiated = None;
                     s.last_error = Some(text);
                 });
@@ -234,13 +235,15 @@ impl Session {
     fn established(&mut self, neg: bgp_wire::capability::Negotiated) {
         self.rx_ctx = neg.rx_context();
         self.tx_ctx = neg.tx_context();
-        let local = match &self.conn {
-            Some(c) => c.local,
+        let (local, remote) = match &self.conn {
+            Some(c) => (c.local, c.remote),
             None => return,
         };
         let snapshot = neg.clone();
         self.status.send_modify(|s| {
             s.established_at = Some(SystemTime::now());
+            s.established_transitions += 1;
+            s.endpoints = Some((local, remote));
             s.negotiated = Some(snapshot);
         });
         self.emit(PeerEvent::Established {

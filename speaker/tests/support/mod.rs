@@ -2,11 +2,18 @@
 //! the test, and talk to it over its real gRPC TCP listener.
 #![allow(dead_code)]
 
+pub mod flows;
+
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bgpd_api::v1::injection_service_client::InjectionServiceClient;
 use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
+use bgpd_api::v1::rib_service_client::RibServiceClient;
+use bgpd_api::v1::{
+    GetNeighborRequest, ListBestRoutesRequest, ListReceivedRoutesRequest, NeighborState, Route,
+};
 use speaker::daemon::{self, Running};
 use tonic::transport::Channel;
 
@@ -16,8 +23,12 @@ pub struct Peer<'a> {
     pub asn: u32,
     pub port: u16,
     pub families: &'a [&'a str],
+    /// Extra `key = value` lines for the `[[neighbors]]` table (e.g. `passive = true`).
     pub extra: &'a str,
 }
+
+/// `hold_time` our speaker proposes unless a neighbor's `extra` sets one.
+pub const HOLD_TIME: u16 = 9;
 
 /// Our speaker under test: its BGP address/port, its gRPC endpoint.
 pub struct Speaker {
@@ -42,9 +53,14 @@ impl Speaker {
         );
         for p in peers {
             let fams: Vec<String> = p.families.iter().map(|f| format!("\"{f}\"")).collect();
+            let hold = if p.extra.contains("hold_time") {
+                String::new()
+            } else {
+                format!("hold_time = {HOLD_TIME}\n")
+            };
             toml.push_str(&format!(
                 "[[neighbors]]\naddress = \"{}\"\nremote_asn = {}\nport = {}\nlocal_address = \"{addr}\"\n\
-                 families = [{}]\nhold_time = 9\nconnect_retry = 1\n{}\n",
+                 families = [{}]\n{hold}connect_retry = 1\n{}\n",
                 p.addr,
                 p.asn,
                 p.port,
@@ -61,6 +77,18 @@ impl Speaker {
             grpc: format!("http://{addr}:{grpc_port}"),
             running: Some(running),
             _dir: dir,
+        }
+    }
+
+    /// How a testbed daemon should configure us as its neighbor.
+    pub fn as_neighbor(&self, families: &[&str]) -> testbed::NeighborSpec {
+        testbed::NeighborSpec {
+            addr: self.addr.into(),
+            remote_as: self.asn,
+            port: self.port,
+            passive: false,
+            md5: None,
+            families: families.iter().map(|f| tb_family(f)).collect(),
         }
     }
 
@@ -81,6 +109,65 @@ impl Speaker {
         NeighborServiceClient::new(self.channel().await)
     }
 
+    pub async fn rib(&self) -> RibServiceClient<Channel> {
+        RibServiceClient::new(self.channel().await)
+    }
+
+    /// Live state of one neighbor (GetNeighbor).
+    pub async fn neighbor_state(&self, addr: IpAddr) -> NeighborState {
+        let mut api = self.neighbors().await;
+        let req = GetNeighborRequest {
+            address: addr.to_string(),
+        };
+        let n = api.get_neighbor(req).await.unwrap().into_inner();
+        n.neighbor.unwrap().state.unwrap()
+    }
+
+    /// ListReceivedRoutes for one neighbor and family.
+    pub async fn received(&self, neighbor: IpAddr, family: &str) -> Vec<Route> {
+        let req = ListReceivedRoutesRequest {
+            neighbor: neighbor.to_string(),
+            family: family.to_string(),
+            ..Default::default()
+        };
+        let r = self.rib().await.list_received_routes(req).await.unwrap();
+        r.into_inner().routes
+    }
+
+    /// ListBestRoutes for one family.
+    pub async fn best(&self, family: &str) -> Vec<Route> {
+        let req = ListBestRoutesRequest {
+            family: family.to_string(),
+            ..Default::default()
+        };
+        let r = self.rib().await.list_best_routes(req).await.unwrap();
+        r.into_inner().routes
+    }
+
+    /// Polls ListReceivedRoutes until `ready` accepts the list.
+    pub async fn wait_received(
+        &self,
+        neighbor: IpAddr,
+        family: &str,
+        ready: impl Fn(&[Route]) -> bool,
+    ) -> Vec<Route> {
+        let what = format!("our Adj-RIB-In {family} from {neighbor}");
+        eventually(&what, WAIT, || async {
+            let r = self.received(neighbor, family).await;
+            ready(&r).then_some(r)
+        })
+        .await
+    }
+
+    /// Polls until our session with `addr` is Established.
+    pub async fn wait_established(&self, addr: IpAddr) -> NeighborState {
+        eventually(&format!("our session with {addr}"), WAIT, || async {
+            let s = self.neighbor_state(addr).await;
+            (s.session_state == ESTABLISHED).then_some(s)
+        })
+        .await
+    }
+
     /// Graceful stop: Cease/Administrative Shutdown to every peer.
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
@@ -88,6 +175,51 @@ impl Speaker {
         }
     }
 }
+
+/// `SESSION_STATE_ESTABLISHED` of the API.
+pub const ESTABLISHED: i32 = 6;
+
+/// Default wait for anything to show up on either side.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// Polls the async `probe` every 100 ms until it returns `Some`, or panics after `timeout`.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The testbed's family for a config/API family name.
+pub fn tb_family(name: &str) -> testbed::Family {
+    match name {
+        "ipv4_unicast" => testbed::Family::Ipv4Unicast,
+        "ipv6_unicast" => testbed::Family::Ipv6Unicast,
+        "ipv4_flowspec" => testbed::Family::Ipv4FlowSpec,
+        "ipv6_flowspec" => testbed::Family::Ipv6FlowSpec,
+        other => panic!("unknown family {other}"),
+    }
+}
+
+/// All four families, and the unicast ones.
+pub const ALL_FAMILIES: [&str; 4] = [
+    "ipv4_unicast",
+    "ipv6_unicast",
+    "ipv4_flowspec",
+    "ipv6_flowspec",
+];
+pub const UNICAST: [&str; 2] = ["ipv4_unicast", "ipv6_unicast"];
 
 /// Runs blocking testbed calls from a multi-threaded tokio test.
 pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
@@ -97,4 +229,25 @@ pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
 /// Parses a JSON request body the way grpcurl would send it.
 pub fn json<T: serde::de::DeserializeOwned>(body: &str) -> T {
     serde_json::from_str(body).unwrap()
+}
+
+/// Sends `signal` to every pid of a testbed daemon (SIGKILL to "kill the peer", SIGSTOP/SIGCONT
+/// to freeze it).
+pub fn signal(pids: &[u32], signal: libc::c_int) {
+    for pid in pids {
+        // SAFETY: plain kill(2) on pids the testbed started.
+        unsafe {
+            libc::kill(*pid as libc::pid_t, signal);
+        }
+    }
+}
+
+/// Prints the measured wall time of a test (copied into INTEROP.md).
+pub fn report_time(test: &str, start: Instant) {
+    eprintln!("TIMING {test}: {:.1} s", start.elapsed().as_secs_f64());
+}
+
+/// Standard communities of a route from our RIB, as "a:b" strings.
+pub fn has_all(have: &[String], want: &[&str]) -> bool {
+    want.iter().all(|w| have.iter().any(|h| h == w))
 }

@@ -174,9 +174,15 @@ fn nlri(family: &str, next_hop: Option<IpAddr>, item: &Value) -> Result<ExaNlri>
         .get("string")
         .and_then(Value::as_str)
         .ok_or_else(|| bad("flow string", item))?;
+    // A rule with a next hop (redirect-to-IP) carries it as `"next-hop": "192.0.2.254"`.
+    let next_hop = next_hop.or_else(|| {
+        obj.get("next-hop")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse().ok())
+    });
     let flow = obj
         .iter()
-        .filter(|(k, _)| *k != "string")
+        .filter(|(k, _)| *k != "string" && *k != "next-hop")
         .map(|(k, vals)| {
             let vals = vals.as_array().ok_or_else(|| bad("flow component", vals))?;
             Ok((
@@ -274,8 +280,12 @@ fn attributes(a: &Value) -> Result<ExaAttributes> {
 /// Replays announces and withdraws in order: what each peer currently announces.
 pub fn rib_of(events: &[ExaEvent]) -> Vec<ExaRoute> {
     let mut rib: Vec<ExaRoute> = Vec::new();
+    // FlowSpec: ExaBGP's string of an announce names the next hop (redirect-to-IP), that of
+    // the withdraw does not, so rules are matched by their components.
     let same = |r: &ExaRoute, peer: IpAddr, n: &ExaNlri| {
-        r.peer == peer && r.nlri.family == n.family && r.nlri.prefix == n.prefix
+        r.peer == peer
+            && r.nlri.family == n.family
+            && (r.nlri.prefix == n.prefix || (!n.flow.is_empty() && r.nlri.flow == n.flow))
     };
     for e in events {
         match e {

@@ -111,8 +111,12 @@ fn next_hops(p: &Value) -> Result<Vec<IpAddr>> {
         .collect()
 }
 
-/// "65002 65010 {65011,65012}" -> numbers in order (sets flattened).
+/// "65002 65010 {65011,65012}" -> numbers in order (sets flattened). FRR's detail JSON says
+/// "Local" for an empty path (an iBGP route its neighbor originated).
 fn as_path_text(s: &str) -> Result<Vec<u32>> {
+    if s.trim() == "Local" {
+        return Ok(Vec::new());
+    }
     s.split(|c: char| c.is_whitespace() || "{}(),[]".contains(c))
         .filter(|w| !w.is_empty())
         .map(|w| w.parse().map_err(|_| Error::parse("FRR AS path", s)))

@@ -79,3 +79,28 @@ fn bad_lines() {
     ));
     assert!(parse_line(r#"{"type":"state","neighbor":{}}"#).is_err());
 }
+
+#[test]
+fn flow_with_next_hop() {
+    // Seen from ExaBGP 4.2.21 for a redirect-to-IP rule (trimmed).
+    let line = r#"{"type": "update", "neighbor": {"address": {"local": "127.0.0.5", "peer": "127.0.0.2"}, "message": {"update": {"attribute": {"origin": "igp"}, "announce": {"ipv4 flow": {"192.0.2.254": [{"destination-ipv4": ["198.51.100.128/25"], "next-hop": "192.0.2.254", "string": "flow destination-ipv4 198.51.100.128/25"}]}}}}}}"#;
+    let ExaEvent::Update(u) = parse_line(line).unwrap() else {
+        panic!("not an update");
+    };
+    let n = &u.announce[0];
+    assert_eq!(n.next_hop, Some("192.0.2.254".parse().unwrap()));
+    assert_eq!(n.flow.len(), 1);
+    assert_eq!(
+        n.flow_component("destination-ipv4").unwrap(),
+        ["198.51.100.128/25"]
+    );
+}
+
+#[test]
+fn flow_withdraw_matches_announce_with_next_hop() {
+    let announce = r#"{"type": "update", "neighbor": {"address": {"local": "127.0.0.5", "peer": "127.0.0.2"}, "message": {"update": {"announce": {"ipv4 flow": {"192.0.2.254": [{"destination-ipv4": ["198.51.100.128/25"], "next-hop": "192.0.2.254", "string": "flow destination-ipv4 198.51.100.128/25 next-hop 192.0.2.254"}]}}}}}}"#;
+    let withdraw = r#"{"type": "update", "neighbor": {"address": {"local": "127.0.0.5", "peer": "127.0.0.2"}, "message": {"update": {"withdraw": {"ipv4 flow": [{"destination-ipv4": ["198.51.100.128/25"], "string": "flow destination-ipv4 198.51.100.128/25"}]}}}}}"#;
+    let a = parse_line(announce).unwrap();
+    assert_eq!(rib_of(std::slice::from_ref(&a)).len(), 1);
+    assert!(rib_of(&[a, parse_line(withdraw).unwrap()]).is_empty());
+}

@@ -102,3 +102,13 @@ fn summary_state() {
     assert!(parse_summary_state(s, "127.1.1.1".parse().unwrap()).is_err());
     assert!(parse_summary_state("% no bgp", "127.1.1.1".parse().unwrap()).is_err());
 }
+
+#[test]
+fn empty_as_path_is_local() {
+    assert_eq!(super::as_path_text("Local").unwrap(), Vec::<u32>::new());
+    assert_eq!(super::as_path_text("").unwrap(), Vec::<u32>::new());
+    assert_eq!(
+        super::as_path_text("65002 {65011,65012}").unwrap(),
+        vec![65002, 65011, 65012]
+    );
+}

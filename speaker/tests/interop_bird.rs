@@ -1,0 +1,314 @@
+//! Layer: real peer over loopback, BIRD 2.0. Our speaker (in-process, driven over gRPC) peers
+//! with real `bird`s; what we inject must show in **`birdc show route ... all`** with its
+//! attributes, and disappear there when deleted; what BIRD announces must show in our
+//! RibService. BIRD prints FlowSpec actions as raw `(generic, ...)` communities, decoded with
+//! the testbed's `flow_actions()`.
+
+mod support;
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use bgpd_api::v1::{AddPathRequest, DeletePathRequest};
+use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use testbed::bird::{Bird, BirdRoute};
+use testbed::{PeerSpec, UnicastRoute};
+
+const EBGP_AS: u32 = 65003;
+const OUR_AS: u32 = 65001;
+
+struct Lab {
+    speaker: Speaker,
+    peers: Vec<(PeerSpec, Bird)>,
+}
+
+impl Lab {
+    fn addr(&self, i: usize) -> IpAddr {
+        self.peers[i].0.local_addr
+    }
+}
+
+/// Our speaker plus one BIRD per (AS, families, routes it originates); all Established.
+async fn lab(sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)]) -> Option<Lab> {
+    if !testbed::require("bird") {
+        return None;
+    }
+    let specs: Vec<PeerSpec> = sides
+        .iter()
+        .map(|s| PeerSpec::loopback_v4(s.0).unwrap())
+        .collect();
+    let peers: Vec<Peer> = sides
+        .iter()
+        .zip(&specs)
+        .map(|(s, p)| Peer {
+            addr: p.local_addr,
+            asn: s.0,
+            port: p.port,
+            families: s.1,
+            extra: "",
+        })
+        .collect();
+    let speaker = Speaker::start(OUR_AS, &peers).await;
+    let mut out = Vec::new();
+    for (s, spec) in sides.iter().zip(specs) {
+        let me = speaker.as_neighbor(s.1);
+        let bird = blocking(|| Bird::start(spec.clone(), &[me], &s.2)).unwrap();
+        out.push((spec, bird));
+    }
+    let mut lab = Lab {
+        speaker,
+        peers: out,
+    };
+    for i in 0..lab.peers.len() {
+        let us = lab.speaker.addr.into();
+        blocking(|| lab.peers[i].1.wait_established(us, WAIT)).unwrap();
+        lab.speaker.wait_established(lab.addr(i)).await;
+    }
+    Some(lab)
+}
+
+fn from_us(routes: &[BirdRoute], speaker: &Speaker, net: &str) -> Option<BirdRoute> {
+    let us: IpAddr = speaker.addr.into();
+    routes
+        .iter()
+        .find(|r| r.net == net && r.from == Some(us))
+        .cloned()
+}
+
+const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
+    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
+    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
+const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
+    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
+    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
+
+/// Checks what one BIRD shows for RICH4/RICH6 from us; `ibgp` decides AS_PATH/LOCAL_PREF.
+fn assert_rich(bird: &mut Bird, speaker: &Speaker, ibgp: bool) {
+    let v4 = blocking(|| {
+        bird.wait_routes("master4", WAIT, |r| {
+            from_us(r, speaker, "198.51.100.0/24").is_some()
+        })
+    })
+    .unwrap();
+    let r = from_us(&v4, speaker, "198.51.100.0/24").unwrap();
+    assert_eq!(r.next_hop, Some("192.0.2.1".parse().unwrap()), "{r:#?}");
+    assert_eq!(r.communities, vec![(65100, 1000), (65100, 2000)]);
+    assert_eq!(r.large_communities, vec![(65000, 1, 2)]);
+    assert_eq!(r.ext_communities, vec!["(rt, 65000, 100)"]);
+    assert_eq!(r.med, Some(50));
+    if ibgp {
+        assert_eq!(r.local_pref, Some(200));
+        assert!(r.as_path.is_empty(), "{:?}", r.as_path);
+    } else {
+        // BIRD fills in its own default LOCAL_PREF (100) on eBGP import: not ours (200).
+        assert_ne!(
+            r.local_pref,
+            Some(200),
+            "LOCAL_PREF must not leak over eBGP"
+        );
+        assert_eq!(r.as_path, vec![OUR_AS]);
+    }
+    let v6 = blocking(|| {
+        bird.wait_routes("master6", WAIT, |r| {
+            from_us(r, speaker, "2001:db8:1000::/36").is_some()
+        })
+    })
+    .unwrap();
+    let r = from_us(&v6, speaker, "2001:db8:1000::/36").unwrap();
+    assert_eq!(r.next_hop, Some("2001:db8::1".parse().unwrap()), "{r:#?}");
+    assert_eq!(r.communities, vec![(65100, 6)]);
+    assert_eq!(r.large_communities, vec![(65000, 6, 6)]);
+    assert_eq!(r.ext_communities, vec!["(rt, 65000, 600)"]);
+    assert_eq!(r.med, Some(60));
+    if ibgp {
+        assert_eq!(r.local_pref, Some(250));
+    }
+}
+
+fn ebgp_routes() -> Vec<UnicastRoute> {
+    let mut r4 = UnicastRoute::new("203.0.113.0/24", "192.0.2.3".parse().unwrap());
+    r4.communities = vec![(65003, 1)];
+    r4.large_communities = vec![(65003, 3, 4)];
+    r4.med = Some(30);
+    let r6 = UnicastRoute::new("2001:db8:300::/48", "2001:db8::3".parse().unwrap());
+    vec![r4, r6]
+}
+
+fn ibgp_routes() -> Vec<UnicastRoute> {
+    let mut r = UnicastRoute::new("198.51.100.128/25", "192.0.2.4".parse().unwrap());
+    r.local_pref = Some(300);
+    r.communities = vec![(65001, 7)];
+    vec![r]
+}
+
+async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr) {
+    let v4 = speaker
+        .wait_received(peer, "ipv4_unicast", |r| {
+            r.iter().any(|x| x.prefix == "203.0.113.0/24")
+        })
+        .await;
+    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(r.next_hop, "192.0.2.3");
+    assert_eq!(r.communities, vec!["65003:1"]);
+    assert_eq!(r.large_communities, vec!["65003:3:4"]);
+    assert_eq!(r.med, Some(30));
+    assert_eq!(r.as_path[0].asns, vec![EBGP_AS]);
+    let v6 = speaker
+        .wait_received(peer, "ipv6_unicast", |r| {
+            r.iter().any(|x| x.prefix == "2001:db8:300::/48")
+        })
+        .await;
+    assert_eq!(v6[0].next_hop, "2001:db8::3");
+    let best = speaker.best("ipv4_unicast").await;
+    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(b.source, peer.to_string());
+    let best6 = speaker.best("ipv6_unicast").await;
+    assert!(
+        best6
+            .iter()
+            .any(|x| x.prefix == "2001:db8:300::/48" && x.source == peer.to_string())
+    );
+}
+
+/// eBGP and iBGP sessions; unicast with every community kind, MED and LOCAL_PREF both ways;
+/// SIGKILL of the eBGP BIRD and a fresh one gets everything again; DeletePath withdraws.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_routes_restart_and_withdraw() {
+    let start = Instant::now();
+    let sides = [
+        (EBGP_AS, &support::ALL_FAMILIES[..], ebgp_routes()),
+        (OUR_AS, &support::UNICAST[..], ibgp_routes()),
+    ];
+    let Some(mut lab) = lab(&sides).await else {
+        return;
+    };
+    let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
+    let mut api = lab.speaker.injection().await;
+    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
+    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
+
+    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    let r = lab
+        .speaker
+        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
+        .await;
+    assert_eq!(r[0].prefix, "198.51.100.128/25");
+    assert_eq!(r[0].local_pref, Some(300), "iBGP LOCAL_PREF from BIRD");
+    assert_eq!(r[0].communities, vec!["65001:7"]);
+
+    // SIGKILL the eBGP BIRD; a new one on the same address gets everything again.
+    let spec = lab.peers[0].0.clone();
+    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
+    lab.peers[0].1.stop();
+    let me = lab.speaker.as_neighbor(&support::ALL_FAMILIES);
+    let mut bird = blocking(|| Bird::start(spec, &[me], &ebgp_routes())).unwrap();
+    let us = lab.speaker.addr.into();
+    blocking(|| bird.wait_established(us, WAIT)).unwrap();
+    lab.peers[0].1 = bird;
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    let st = lab.speaker.wait_established(ebgp).await;
+    assert!(st.established_transitions >= 2, "{st:?}");
+    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+
+    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
+        let del = DeletePathRequest {
+            prefix: p.into(),
+            ..Default::default()
+        };
+        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
+    }
+    for (_, bird) in &mut lab.peers {
+        let sp = &lab.speaker;
+        blocking(|| {
+            bird.wait_routes("master4", WAIT, |r| {
+                from_us(r, sp, "198.51.100.0/24").is_none()
+            })
+        })
+        .unwrap();
+        blocking(|| {
+            bird.wait_routes("master6", WAIT, |r| {
+                from_us(r, sp, "2001:db8:1000::/36").is_none()
+            })
+        })
+        .unwrap();
+    }
+    lab.speaker.stop().await;
+    support::report_time("bird sessions_routes_restart_and_withdraw", start);
+}
+
+/// BIRD's `(generic, 0xHI, 0xLO)` communities as actions (including those the testbed's
+/// `flow_actions()` skips: traffic-rate-packets and redirect-to-IP).
+fn actions(r: &BirdRoute) -> Vec<flows::Act> {
+    r.ext_communities
+        .iter()
+        .filter_map(|c| {
+            let parts: Vec<&str> = c
+                .trim_matches(|ch| ch == '(' || ch == ')')
+                .split(',')
+                .map(str::trim)
+                .collect();
+            let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok();
+            match parts.as_slice() {
+                ["generic", hi, lo] => flows::act_from_raw(hex(hi)? << 32 | hex(lo)?),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Every component type and action, v4 and v6, exactly as BIRD decodes them; withdrawn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flowspec_every_component_and_action() {
+    let start = Instant::now();
+    let Some(mut lab) = lab(&[(EBGP_AS, &support::ALL_FAMILIES[..], Vec::new())]).await else {
+        return;
+    };
+    flows::inject_all(&lab.speaker).await;
+    let bird = &mut lab.peers[0].1;
+    let v4 = blocking(|| bird.wait_routes("flowtab4", WAIT, |r| r.len() == 4)).unwrap();
+    let v6 = blocking(|| bird.wait_routes("flowtab6", WAIT, |r| r.len() == 3)).unwrap();
+    // Rules in ALL's order (v4-all, v4-icmp, v4-pps, v4-nh, v6-all, v6-icmp, v6-nh).
+    let want = [
+        (
+            "flow4 { dst 192.0.2.0/24; src 198.51.100.0/24; proto 6; port 80,8080; \
+             dport 1024..2048; sport 443; tcp flags 0x2/0x2 && 0x0/0x10; length 100..1500; \
+             dscp 10; fragment !!is_fragment; }",
+            0,
+        ),
+        (
+            "flow4 { dst 203.0.113.0/24; proto 1; icmp type 8; icmp code 0; }",
+            1,
+        ),
+        ("flow4 { dst 192.0.2.128/25; proto 17; dport 53; }", 2),
+        ("flow4 { dst 198.51.100.128/25; proto 6; }", 3),
+        (
+            "flow6 { dst 2001:db8:1::/64; src 2001:db8:2::/64; next header 6; port 8000..8080; \
+             dport 443; sport > 1023; tcp flags !0x0/0x2; length 64..1280; dscp 10; \
+             fragment !!is_fragment; label 12345; }",
+            4,
+        ),
+        (
+            "flow6 { dst 2001:db8:3::/64; next header 58; icmp type 128,129; icmp code 0; \
+             label 100..200; }",
+            5,
+        ),
+        ("flow6 { dst 2001:db8:5::/64; next header 17; }", 6),
+    ];
+    let expected = flows::expected_actions();
+    let shown: Vec<&BirdRoute> = v4.iter().chain(&v6).collect();
+    for (net, i) in want {
+        let r = shown
+            .iter()
+            .find(|r| r.net == net)
+            .unwrap_or_else(|| panic!("BIRD lacks {net}: {shown:#?}"));
+        assert_eq!(actions(r), expected[i], "{net}");
+        assert_eq!(r.as_path, vec![OUR_AS]);
+    }
+    flows::delete_all(&lab.speaker).await;
+    blocking(|| bird.wait_routes("flowtab4", WAIT, |r| r.is_empty())).unwrap();
+    blocking(|| bird.wait_routes("flowtab6", WAIT, |r| r.is_empty())).unwrap();
+    lab.speaker.stop().await;
+    support::report_time("bird flowspec_every_component_and_action", start);
+}

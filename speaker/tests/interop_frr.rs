@@ -1,0 +1,373 @@
+//! Layer: real peer over loopback, FRR 8.4 `bgpd` (no zebra). Our speaker (in-process, driven
+//! over gRPC) peers with real `bgpd`s; what we inject must show in **`vtysh -c 'show bgp ...'`**
+//! with its attributes, and disappear there when deleted; what FRR announces must show in our
+//! RibService. FRR receives FlowSpec (it cannot originate it) and prints it as text.
+
+mod support;
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use bgpd_api::v1::{AddPathRequest, DeletePathRequest};
+use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use testbed::frr::{Frr, FrrFlowRule, FrrRoute};
+use testbed::{PeerSpec, UnicastRoute};
+
+const EBGP_AS: u32 = 65004;
+const OUR_AS: u32 = 65001;
+
+struct Lab {
+    speaker: Speaker,
+    peers: Vec<(PeerSpec, Frr)>,
+}
+
+impl Lab {
+    fn addr(&self, i: usize) -> IpAddr {
+        self.peers[i].0.local_addr
+    }
+}
+
+/// Our speaker plus one BIRD per (AS, families, routes it originates); all Established.
+async fn lab(sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)]) -> Option<Lab> {
+    if !testbed::require(testbed::frr::BGPD) {
+        return None;
+    }
+    let specs: Vec<PeerSpec> = sides
+        .iter()
+        .map(|s| PeerSpec::loopback_v4(s.0).unwrap())
+        .collect();
+    let peers: Vec<Peer> = sides
+        .iter()
+        .zip(&specs)
+        .map(|(s, p)| Peer {
+            addr: p.local_addr,
+            asn: s.0,
+            port: p.port,
+            families: s.1,
+            extra: "",
+        })
+        .collect();
+    let speaker = Speaker::start(OUR_AS, &peers).await;
+    let mut out = Vec::new();
+    for (s, spec) in sides.iter().zip(specs) {
+        let me = speaker.as_neighbor(s.1);
+        let frr = blocking(|| Frr::start(spec.clone(), &[me], &s.2)).unwrap();
+        out.push((spec, frr));
+    }
+    let mut lab = Lab {
+        speaker,
+        peers: out,
+    };
+    for i in 0..lab.peers.len() {
+        let us = lab.speaker.addr.into();
+        blocking(|| lab.peers[i].1.wait_established(us, WAIT)).unwrap();
+        lab.speaker.wait_established(lab.addr(i)).await;
+    }
+    Some(lab)
+}
+
+/// Our path for `prefix` in FRR's RIB, with all attributes (`show bgp ... PREFIX json`).
+fn from_us(frr: &Frr, speaker: &Speaker, prefix: &str) -> Option<FrrRoute> {
+    let us: IpAddr = speaker.addr.into();
+    let paths = frr.route(prefix).ok()?;
+    paths.into_iter().find(|r| r.peer == Some(us))
+}
+
+fn wait_from_us(frr: &mut Frr, speaker: &Speaker, prefix: &str) -> FrrRoute {
+    let what = format!("FRR to have {prefix} from us");
+    let r = blocking(|| frr.wait_for(&what, WAIT, |f| Ok(from_us(f, speaker, prefix))));
+    r.unwrap()
+}
+
+fn wait_gone(frr: &mut Frr, speaker: &Speaker, prefix: &str) {
+    let what = format!("FRR to lose {prefix} from us");
+    blocking(|| {
+        frr.wait_for(&what, WAIT, |f| {
+            Ok(from_us(f, speaker, prefix).is_none().then_some(()))
+        })
+    })
+    .unwrap()
+}
+
+const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
+    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
+    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
+const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
+    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
+    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
+
+/// Checks what one FRR shows for RICH4/RICH6 from us; `ibgp` decides AS_PATH/LOCAL_PREF.
+fn assert_rich(frr: &mut Frr, speaker: &Speaker, ibgp: bool) {
+    let r = wait_from_us(frr, speaker, "198.51.100.0/24");
+    assert_eq!(
+        r.next_hops,
+        vec!["192.0.2.1".parse::<IpAddr>().unwrap()],
+        "{r:#?}"
+    );
+    assert_eq!(r.communities, vec![(65100, 1000), (65100, 2000)]);
+    assert_eq!(r.large_communities, vec![(65000, 1, 2)]);
+    assert_eq!(r.ext_communities, vec!["RT:65000:100"]);
+    assert_eq!(r.med, Some(50));
+    assert!(r.valid, "{r:#?}");
+    if ibgp {
+        assert_eq!(r.local_pref, Some(200));
+        assert!(r.as_path.is_empty(), "{:?}", r.as_path);
+    } else {
+        assert_ne!(
+            r.local_pref,
+            Some(200),
+            "LOCAL_PREF must not leak over eBGP"
+        );
+        assert_eq!(r.as_path, vec![OUR_AS]);
+    }
+    let r = wait_from_us(frr, speaker, "2001:db8:1000::/36");
+    assert!(
+        r.next_hops.contains(&"2001:db8::1".parse().unwrap()),
+        "{r:#?}"
+    );
+    assert_eq!(r.communities, vec![(65100, 6)]);
+    assert_eq!(r.large_communities, vec![(65000, 6, 6)]);
+    assert_eq!(r.ext_communities, vec!["RT:65000:600"]);
+    assert_eq!(r.med, Some(60));
+    if ibgp {
+        assert_eq!(r.local_pref, Some(250));
+    }
+}
+
+fn ebgp_routes() -> Vec<UnicastRoute> {
+    let mut r4 = UnicastRoute::new("203.0.113.0/24", "192.0.2.4".parse().unwrap());
+    r4.communities = vec![(65004, 1)];
+    r4.large_communities = vec![(65004, 3, 4)];
+    r4.med = Some(40);
+    let r6 = UnicastRoute::new("2001:db8:400::/48", "2001:db8::4".parse().unwrap());
+    vec![r4, r6]
+}
+
+fn ibgp_routes() -> Vec<UnicastRoute> {
+    let mut r = UnicastRoute::new("198.51.100.128/25", "192.0.2.44".parse().unwrap());
+    r.local_pref = Some(300);
+    r.communities = vec![(65001, 7)];
+    vec![r]
+}
+
+async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr) {
+    let v4 = speaker
+        .wait_received(peer, "ipv4_unicast", |r| {
+            r.iter().any(|x| x.prefix == "203.0.113.0/24")
+        })
+        .await;
+    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(r.next_hop, "192.0.2.4");
+    assert_eq!(r.communities, vec!["65004:1"]);
+    assert_eq!(r.large_communities, vec!["65004:3:4"]);
+    assert_eq!(r.med, Some(40));
+    assert_eq!(r.as_path[0].asns, vec![EBGP_AS]);
+    let v6 = speaker
+        .wait_received(peer, "ipv6_unicast", |r| {
+            r.iter().any(|x| x.prefix == "2001:db8:400::/48")
+        })
+        .await;
+    assert_eq!(v6[0].next_hop, "2001:db8::4");
+    let best = speaker.best("ipv4_unicast").await;
+    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(b.source, peer.to_string());
+    let best6 = speaker.best("ipv6_unicast").await;
+    assert!(
+        best6
+            .iter()
+            .any(|x| x.prefix == "2001:db8:400::/48" && x.source == peer.to_string())
+    );
+}
+
+/// eBGP and iBGP sessions; unicast with every community kind, MED and LOCAL_PREF both ways;
+/// SIGKILL of the eBGP bgpd and a fresh one gets everything again; DeletePath withdraws.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sessions_routes_restart_and_withdraw() {
+    let start = Instant::now();
+    let sides = [
+        (EBGP_AS, &support::ALL_FAMILIES[..], ebgp_routes()),
+        (OUR_AS, &support::UNICAST[..], ibgp_routes()),
+    ];
+    let Some(mut lab) = lab(&sides).await else {
+        return;
+    };
+    let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
+    let mut api = lab.speaker.injection().await;
+    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
+    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
+
+    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    let r = lab
+        .speaker
+        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
+        .await;
+    assert_eq!(r[0].prefix, "198.51.100.128/25");
+    assert_eq!(r[0].local_pref, Some(300), "iBGP LOCAL_PREF from FRR");
+    assert_eq!(r[0].communities, vec!["65001:7"]);
+
+    // SIGKILL the eBGP bgpd; a new one on the same address gets everything again.
+    let spec = lab.peers[0].0.clone();
+    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
+    lab.peers[0].1.stop();
+    let me = lab.speaker.as_neighbor(&support::ALL_FAMILIES);
+    let mut frr = blocking(|| Frr::start(spec, &[me], &ebgp_routes())).unwrap();
+    let us = lab.speaker.addr.into();
+    blocking(|| frr.wait_established(us, WAIT)).unwrap();
+    lab.peers[0].1 = frr;
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    let st = lab.speaker.wait_established(ebgp).await;
+    assert!(st.established_transitions >= 2, "{st:?}");
+    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+
+    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
+        let del = DeletePathRequest {
+            prefix: p.into(),
+            ..Default::default()
+        };
+        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
+    }
+    for (_, frr) in &mut lab.peers {
+        wait_gone(frr, &lab.speaker, "198.51.100.0/24");
+        wait_gone(frr, &lab.speaker, "2001:db8:1000::/36");
+    }
+    lab.speaker.stop().await;
+    support::report_time("frr sessions_routes_restart_and_withdraw", start);
+}
+
+/// Every component type and action, v4 and v6, as FRR decodes them; withdrawn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flowspec_every_component_and_action() {
+    let start = Instant::now();
+    let Some(mut lab) = lab(&[(EBGP_AS, &support::ALL_FAMILIES[..], Vec::new())]).await else {
+        return;
+    };
+    flows::inject_all(&lab.speaker).await;
+    let frr = &mut lab.peers[0].1;
+    let v4 = blocking(|| {
+        frr.wait_for("FRR ipv4 flowspec", WAIT, |f| {
+            let r = f.flowspec(testbed::Family::Ipv4FlowSpec)?;
+            Ok((r.len() == 4).then_some(r))
+        })
+    })
+    .unwrap();
+    let v6 = blocking(|| {
+        frr.wait_for("FRR ipv6 flowspec", WAIT, |f| {
+            let r = f.flowspec(testbed::Family::Ipv6FlowSpec)?;
+            Ok((r.len() == 3).then_some(r))
+        })
+    })
+    .unwrap();
+    // Per rule of flows::ALL: FRR's component lines and its action text, as observed. FRR
+    // prints the whole actions line; items it cannot name come out as `UNK:type, subtype`.
+    let want: [(&[(&str, &str)], &str); 7] = [
+        (
+            &[
+                ("Destination Address", "192.0.2.0/24"),
+                ("Source Address", "198.51.100.0/24"),
+                ("IP Protocol", "= 6"),
+                ("Port", "= 80 , = 8080"),
+                ("Destination Port", ">= 1024 , <= 2048"),
+                ("Source Port", "= 443"),
+                ("TCP Flags", "= 2,&∋ ! 16"),
+                ("Packet Length", ">= 100 , <= 1500"),
+                ("DSCP field", "= 10"),
+                ("Packet Fragment", "∋ 2"),
+            ],
+            "rate 1000.000000|redirect VRF RT:65000:100|marking 46",
+        ),
+        (
+            &[
+                ("Destination Address", "203.0.113.0/24"),
+                ("IP Protocol", "= 1"),
+                ("ICMP Type", "= 8"),
+                ("ICMP Code", "= 0"),
+            ],
+            // sample + terminal: FRR shows only "eval stops".
+            "rate 0.000000|action eval stops",
+        ),
+        (
+            &[
+                ("Destination Address", "192.0.2.128/25"),
+                ("IP Protocol", "= 17"),
+                ("Destination Port", "= 53"),
+            ],
+            // traffic-rate-packets unknown to FRR 8.4; redirect 192.0.2.9:100 shown truncated.
+            "UNK:128, 12 FS:redirect VRF RT:192.0.2.9:10",
+        ),
+        (
+            &[
+                ("Destination Address", "198.51.100.128/25"),
+                ("IP Protocol", "= 6"),
+            ],
+            "redirect IP 0x0",
+        ),
+        (
+            &[
+                ("Destination Address", "2001:db8:1::/64/off 0"),
+                ("Source Address", "2001:db8:2::/64/off 0"),
+                ("IP Protocol", "= 6"),
+                ("Port", ">= 8000 , <= 8080"),
+                ("Destination Port", "= 443"),
+                ("Source Port", "> 1023"),
+                ("TCP Flags", "∋ 2"),
+                ("Packet Length", ">= 64 , <= 1280"),
+                ("DSCP field", "= 10"),
+                ("Packet Fragment", "∋ 2"),
+                ("Packet Flow Label", "= 12345"),
+            ],
+            // redirect 4200000000:100 shown truncated, like the IPv4 form.
+            "rate 2000.000000|marking 10|redirect VRF RT:4200000000:1",
+        ),
+        (
+            &[
+                ("Destination Address", "2001:db8:3::/64/off 0"),
+                ("IP Protocol", "= 58"),
+                ("ICMP Type", "= 128 , = 129"),
+                ("ICMP Code", "= 0"),
+                ("Packet Flow Label", ">= 100 , <= 200"),
+            ],
+            "action eval stops UNK:128, 12",
+        ),
+        (
+            &[
+                ("Destination Address", "2001:db8:5::/64/off 0"),
+                ("IP Protocol", "= 17"),
+            ],
+            "redirect IP 0x0|action eval stops",
+        ),
+    ];
+    let shown: Vec<&FrrFlowRule> = v4.iter().chain(&v6).collect();
+    for (comps, acts) in want {
+        let comps: Vec<(String, String)> = comps
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let r = shown
+            .iter()
+            .find(|r| r.components == comps)
+            .unwrap_or_else(|| panic!("FRR lacks {comps:?}: {shown:#?}"));
+        let text = if r.actions.is_empty() {
+            r.other[0].clone()
+        } else {
+            r.actions.join("|")
+        };
+        assert_eq!(text, acts, "{comps:?}");
+    }
+    // Redirect-to-IP: FRR shows the MP_REACH next hop we sent with the rule.
+    let nh = |r: &&FrrFlowRule| r.other.iter().find(|o| o.starts_with("NLRI NH")).cloned();
+    let nhs: Vec<String> = shown.iter().filter_map(nh).collect();
+    assert_eq!(nhs, vec!["NLRI NH 192.0.2.254", "NLRI NH 2001:db8::99"]);
+    flows::delete_all(&lab.speaker).await;
+    blocking(|| {
+        frr.wait_for("FRR flowspec empty", WAIT, |f| {
+            let n = f.flowspec(testbed::Family::Ipv4FlowSpec)?.len()
+                + f.flowspec(testbed::Family::Ipv6FlowSpec)?.len();
+            Ok((n == 0).then_some(()))
+        })
+    })
+    .unwrap();
+    lab.speaker.stop().await;
+    support::report_time("frr flowspec_every_component_and_action", start);
+}
