@@ -76,6 +76,9 @@ struct Phase {
     until_received: Option<Duration>,
     api_returned: Option<Duration>,
     rss_kib: Option<u64>,
+    /// CPU seconds used during the phase by the injecting speaker and by the receiver.
+    cpu_injector: Option<f64>,
+    cpu_receiver: Option<f64>,
     error: Option<String>,
 }
 
@@ -94,6 +97,7 @@ fn loadavg() -> String {
 /// Runs `inject` (timed from now) while polling the receiver until it has accepted `want`.
 async fn measure<F>(
     receiver: &mut Receiver,
+    injector_pid: u32,
     neighbor: std::net::IpAddr,
     safi: u32,
     want: usize,
@@ -102,6 +106,8 @@ async fn measure<F>(
 where
     F: Future<Output = Result<(), BoxError>> + Send + 'static,
 {
+    let rx_pid = receiver.go.pids().first().copied().unwrap_or(0);
+    let cpu0 = (process::cpu_secs(injector_pid), process::cpu_secs(rx_pid));
     let t0 = Instant::now();
     let mut task = tokio::spawn(async move {
         inject.await?;
@@ -135,6 +141,10 @@ where
         Ok(d) => phase.until_received = Some(d),
         Err(e) => phase.error = Some(e.to_string()),
     }
+    let used = |before: Option<f64>, pid| Some(process::cpu_secs(pid)? - before?);
+    phase.cpu_injector = used(cpu0.0, injector_pid);
+    phase.cpu_receiver = used(cpu0.1, rx_pid);
+    phase.rss_kib = process::vm_hwm_kib(injector_pid);
     phase
 }
 
@@ -146,26 +156,25 @@ async fn run_ours(args: &Args) -> Result<Side, BoxError> {
     if let Err(e) = rx.wait_established(addr, ESTABLISH_TIMEOUT).await {
         return Err(format!("{e}\nrustbgpd log:\n{}", ours.log_tail()).into());
     }
+    let pid = ours.proc.pid();
     eprintln!("ours: session up, injecting {} routes", args.routes);
     let mut side = Side::default();
 
     let reqs = ours::route_requests(args.routes);
     let mut client = ours.client.clone();
-    side.routes = measure(&mut rx, addr, SAFI_UNICAST, args.routes, async move {
+    side.routes = measure(&mut rx, pid, addr, SAFI_UNICAST, args.routes, async move {
         ours::add_routes(&mut client, reqs).await
     })
     .await;
-    side.routes.rss_kib = process::vm_hwm_kib(ours.proc.pid());
     sample(&rx, "10.0.0.0/25", "ipv4");
 
     eprintln!("ours: injecting {} FlowSpec rules", args.flows);
     let reqs = ours::flow_requests(args.flows);
     let mut client = ours.client.clone();
-    side.flows = measure(&mut rx, addr, SAFI_FLOWSPEC, args.flows, async move {
+    side.flows = measure(&mut rx, pid, addr, SAFI_FLOWSPEC, args.flows, async move {
         ours::add_flows(&mut client, reqs).await
     })
     .await;
-    side.flows.rss_kib = process::vm_hwm_kib(ours.proc.pid());
     sample(&rx, "", "ipv4-flowspec");
     if let Err(e) = ours.proc.check_running() {
         return Err(format!("{e}\n{}", ours.log_tail()).into());
@@ -210,21 +219,19 @@ async fn run_gobgpd(args: &Args) -> Result<Side, BoxError> {
 
     let msgs = gobgp_api::route_messages(args.routes);
     let mut c = client.clone();
-    side.routes = measure(&mut rx, addr, SAFI_UNICAST, args.routes, async move {
+    side.routes = measure(&mut rx, pid, addr, SAFI_UNICAST, args.routes, async move {
         gobgp_api::add_path_stream(&mut c, msgs).await
     })
     .await;
-    side.routes.rss_kib = process::vm_hwm_kib(pid);
     sample(&rx, "10.0.0.0/25", "ipv4");
 
     eprintln!("gobgpd: injecting {} FlowSpec rules", args.flows);
     let msgs = gobgp_api::flow_messages(args.flows);
     let mut c = client.clone();
-    side.flows = measure(&mut rx, addr, SAFI_FLOWSPEC, args.flows, async move {
+    side.flows = measure(&mut rx, pid, addr, SAFI_FLOWSPEC, args.flows, async move {
         gobgp_api::add_path_stream(&mut c, msgs).await
     })
     .await;
-    side.flows.rss_kib = process::vm_hwm_kib(pid);
     sample(&rx, "", "ipv4-flowspec");
     drop(injector);
     Ok(side)
@@ -253,29 +260,34 @@ fn ratio(go: &Phase, us: &Phase) -> String {
     }
 }
 
+fn cpu(c: Option<f64>) -> String {
+    c.map_or("-".into(), |c| format!("{c:.2} s"))
+}
+
 fn print_table(args: &Args, ours: &Side, go: &Side) {
+    let line = |w: &str, who: &str, p: &Phase, r: &str| {
+        println!(
+            "{w:<22} {who:<7} | {:>10} {:>10} | {:>9} {:>9} | {:>10} | {r:>8}",
+            secs(p.until_received),
+            secs(p.api_returned),
+            cpu(p.cpu_injector),
+            cpu(p.cpu_receiver),
+            mib(p.rss_kib),
+        );
+    };
     println!();
     println!(
-        "{:<22} | {:>12} {:>12} {:>11} | {:>12} {:>12} {:>11} | {:>8}",
-        "workload", "ours: recv'd", "API done", "VmHWM", "gobgpd", "API done", "VmHWM", "go/ours"
+        "{:<22} {:<7} | {:>10} {:>10} | {:>9} {:>9} | {:>10} | {:>8}",
+        "workload", "speaker", "recv'd", "API done", "CPU spkr", "CPU recv", "VmHWM", "go/ours"
     );
-    println!("{}", "-".repeat(118));
+    println!("{}", "-".repeat(100));
     let rows = [
         (format!("{} IPv4 routes", args.routes), &ours.routes, &go.routes),
         (format!("{} FlowSpec rules", args.flows), &ours.flows, &go.flows),
     ];
     for (name, u, g) in rows {
-        println!(
-            "{:<22} | {:>12} {:>12} {:>11} | {:>12} {:>12} {:>11} | {:>8}",
-            name,
-            secs(u.until_received),
-            secs(u.api_returned),
-            mib(u.rss_kib),
-            secs(g.until_received),
-            secs(g.api_returned),
-            mib(g.rss_kib),
-            ratio(g, u)
-        );
+        line(&name, "ours", u, "");
+        line("", "gobgpd", g, &ratio(g, u));
     }
     for (who, side) in [("ours", ours), ("gobgpd", go)] {
         for p in [&side.routes, &side.flows] {
@@ -285,9 +297,10 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
         }
     }
     println!(
-        "\nrecv'd = from the first API request until the receiving gobgpd has accepted all \
-         (polled every 20 ms); API done = when the last injection call returned; \
-         VmHWM = the injecting speaker's peak RSS so far (the FlowSpec row includes the routes)."
+        "\nrecv'd: from the first API request until the receiving gobgpd has accepted all (polled \
+         every 20 ms). API done: when the last injection call returned. CPU spkr / CPU recv: CPU \
+         time used in the phase by the injecting speaker / by the receiver. VmHWM: the injecting \
+         speaker's peak RSS so far (the FlowSpec row includes the routes). go/ours: ratio of recv'd."
     );
 }
 
