@@ -13,7 +13,8 @@ const DEFAULT_DIR: &str = "/usr/share/gocode/src/github.com/osrg/gobgp/api";
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rustc-check-cfg=cfg(gobgp_api)");
     println!("cargo::rerun-if-env-changed=GOBGP_PROTO_DIR");
-    let dir = PathBuf::from(std::env::var("GOBGP_PROTO_DIR").unwrap_or_else(|_| DEFAULT_DIR.into()));
+    let dir =
+        PathBuf::from(std::env::var("GOBGP_PROTO_DIR").unwrap_or_else(|_| DEFAULT_DIR.into()));
     let protos = ["gobgp.proto", "attribute.proto", "capability.proto"].map(|f| dir.join(f));
     println!("cargo::rerun-if-changed={}", dir.display());
     if !protos.iter().all(|p| p.is_file()) {

@@ -19,7 +19,7 @@ pub mod apipb {
 }
 
 use apipb::gobgp_api_client::GobgpApiClient;
-use apipb::{family, AddPathStreamRequest, Family, ListPeerRequest, Path, TableType};
+use apipb::{AddPathStreamRequest, Family, ListPeerRequest, Path, TableType, family};
 
 pub type Client = GobgpApiClient<Channel>;
 

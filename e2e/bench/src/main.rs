@@ -189,10 +189,10 @@ fn sample(rx: &Receiver, prefix: &str, family: &str) {
     if !prefix.is_empty() {
         args.push(prefix);
     }
-    if let Ok(out) = rx.go.raw_cli(&args) {
-        if let Some(line) = out.lines().nth(1) {
-            eprintln!("  receiver sample ({family}): {}", line.trim());
-        }
+    if let Ok(out) = rx.go.raw_cli(&args)
+        && let Some(line) = out.lines().nth(1)
+    {
+        eprintln!("  receiver sample ({family}): {}", line.trim());
     }
 }
 
@@ -239,10 +239,12 @@ async fn run_gobgpd(args: &Args) -> Result<Side, BoxError> {
 
 #[cfg(not(gobgp_api))]
 async fn run_gobgpd(_args: &Args) -> Result<Side, BoxError> {
-    Err("this build has no GoBGP API client: GoBGP's .proto files were not found at build time. \
+    Err(
+        "this build has no GoBGP API client: GoBGP's .proto files were not found at build time. \
          Install them with `apt-get install golang-github-osrg-gobgp-dev` and rebuild \
          (scripts/bench-inject.sh does both)."
-        .into())
+            .into(),
+    )
 }
 
 fn secs(d: Option<Duration>) -> String {
@@ -282,8 +284,16 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
     );
     println!("{}", "-".repeat(100));
     let rows = [
-        (format!("{} IPv4 routes", args.routes), &ours.routes, &go.routes),
-        (format!("{} FlowSpec rules", args.flows), &ours.flows, &go.flows),
+        (
+            format!("{} IPv4 routes", args.routes),
+            &ours.routes,
+            &go.routes,
+        ),
+        (
+            format!("{} FlowSpec rules", args.flows),
+            &ours.flows,
+            &go.flows,
+        ),
     ];
     for (name, u, g) in rows {
         line(&name, "ours", u, "");
@@ -327,7 +337,10 @@ async fn main() -> Result<(), BoxError> {
             }
         }
         print_table(&args, &ours, &go);
-        println!("load average (1/5/15 min): before {load_before}, after {}", loadavg());
+        println!(
+            "load average (1/5/15 min): before {load_before}, after {}",
+            loadavg()
+        );
     };
     // On SIGINT/SIGTERM the benchmark future is dropped, and with it every process guard.
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

@@ -75,11 +75,7 @@ impl Ours {
         cmd.arg(&cfg).env("RUST_LOG", "warn");
         let proc = Guard::spawn("rustbgpd", cmd, &dir.path().join("rustbgpd.log"))?;
         let client = connect(addr, grpc_port, Duration::from_secs(10)).await?;
-        Ok(Ours {
-            client,
-            proc,
-            dir,
-        })
+        Ok(Ours { client, proc, dir })
     }
 
     pub fn log_tail(&self) -> String {

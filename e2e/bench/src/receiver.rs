@@ -53,8 +53,7 @@ impl Receiver {
         #[cfg(not(gobgp_api))]
         {
             let out = tokio::task::block_in_place(|| {
-                self.go
-                    .raw_cli(&["-j", "neighbor", &neighbor.to_string()])
+                self.go.raw_cli(&["-j", "neighbor", &neighbor.to_string()])
             })?;
             accepted_in_cli_json(&out, safi)
         }
