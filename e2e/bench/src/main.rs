@@ -189,10 +189,18 @@ fn sample(rx: &Receiver, prefix: &str, family: &str) {
     if !prefix.is_empty() {
         args.push(prefix);
     }
-    if let Ok(out) = rx.go.raw_cli(&args)
-        && let Some(line) = out.lines().nth(1)
-    {
-        eprintln!("  receiver sample ({family}): {}", line.trim());
+    // Dumping 10k FlowSpec rules can take the gobgp CLI longer than testbed's 10 s limit.
+    match rx.go.raw_cli(&args) {
+        Ok(out) => {
+            if let Some(line) = out.lines().nth(1) {
+                eprintln!("  receiver sample ({family}): {}", line.trim());
+            }
+        }
+        Err(e) => {
+            let e = e.to_string();
+            let first = e.lines().next().unwrap_or_default();
+            eprintln!("  receiver sample ({family}) not shown: {first}");
+        }
     }
 }
 
@@ -308,9 +316,10 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
     }
     println!(
         "\nrecv'd: from the first API request until the receiving gobgpd has accepted all (polled \
-         every 20 ms). API done: when the last injection call returned. CPU spkr / CPU recv: CPU \
+         every {} ms). API done: when the last injection call returned. CPU spkr / CPU recv: CPU \
          time used in the phase by the injecting speaker / by the receiver. VmHWM: the injecting \
-         speaker's peak RSS so far (the FlowSpec row includes the routes). go/ours: ratio of recv'd."
+         speaker's peak RSS so far (the FlowSpec row includes the routes). go/ours: ratio of recv'd.",
+        receiver::poll_ms()
     );
 }
 

@@ -14,6 +14,16 @@ use testbed::{Family, PeerSpec};
 use crate::BoxError;
 
 pub const SAFI_UNICAST: u32 = 1;
+
+/// Poll interval in ms: `INJECT_BENCH_POLL_MS`, default 20. Each poll makes gobgpd count
+/// its Adj-RIB-In, so polling is not free for the receiver.
+pub fn poll_ms() -> u64 {
+    std::env::var("INJECT_BENCH_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&ms| ms > 0)
+        .unwrap_or(20)
+}
 pub const SAFI_FLOWSPEC: u32 = 133;
 
 pub struct Receiver {
@@ -91,7 +101,7 @@ impl Receiver {
         t0: Instant,
         timeout: Duration,
     ) -> Result<Duration, BoxError> {
-        let every = Duration::from_millis(20);
+        let every = Duration::from_millis(poll_ms());
         let mut last = 0;
         loop {
             let (n, up) = self.accepted(neighbor, safi).await?;
