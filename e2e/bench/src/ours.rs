@@ -71,7 +71,9 @@ impl Ours {
         );
         let cfg = dir.path().join("rustbgpd.toml");
         std::fs::write(&cfg, config)?;
-        let mut cmd = Command::new(binary()?);
+        let bin = binary()?;
+        eprintln!("ours: {}", bin.display());
+        let mut cmd = Command::new(bin);
         cmd.arg(&cfg).env("RUST_LOG", "warn");
         let proc = Guard::spawn("rustbgpd", cmd, &dir.path().join("rustbgpd.log"))?;
         let client = connect(addr, grpc_port, Duration::from_secs(10)).await?;
