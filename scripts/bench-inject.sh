@@ -20,6 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-cargo build --release -p speaker --bin rustbgpd -p inject-bench
+# Target names are unique in the workspace; `-p X --bin Y` would build only bins named Y.
+cargo build --release --bin rustbgpd --bin inject-bench
 target="${CARGO_TARGET_DIR:-target}"
 exec "$target/release/inject-bench" "$@"
