@@ -23,9 +23,13 @@ pub struct Entry<T> {
 }
 
 /// Objects by id, ordered (listings page by id).
+///
+/// Entries are boxed: an `Entry<InjectPath>` is several hundred bytes, and B-tree nodes
+/// hold 11 values inline and run 2/3 full on average, so unboxed the map cost ~1.2 KB per
+/// injected path (the largest item at 100k paths, measured with heaptrack).
 #[derive(Debug)]
 pub struct Registry<T> {
-    pub by_id: BTreeMap<String, Entry<T>>,
+    pub by_id: BTreeMap<String, Box<Entry<T>>>,
 }
 
 impl<T> Default for Registry<T> {
@@ -52,7 +56,7 @@ impl<T: Clone> Registry<T> {
                     created_at: now,
                     updated_at: now,
                 };
-                self.by_id.insert(id.to_string(), e);
+                self.by_id.insert(id.to_string(), Box::new(e));
                 false
             }
         }

@@ -59,7 +59,14 @@ impl<K: RibKey> Loc<K> {
         let entry = self.map.entry(key).or_default();
         match entry.candidates.iter_mut().find(|c| c.same_slot(&path)) {
             Some(slot) => *slot = path,
-            None => entry.candidates.push(path),
+            None => {
+                // Most keys have a single candidate (every injected route does): without
+                // this, the first push allocates room for 4 paths.
+                if entry.candidates.capacity() == 0 {
+                    entry.candidates.reserve_exact(1);
+                }
+                entry.candidates.push(path);
+            }
         }
     }
 
