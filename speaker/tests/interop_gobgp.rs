@@ -296,9 +296,26 @@ async fn seed_bodies_reach_gobgp_and_are_withdrawn() {
             "protocols": [17], "destination_ports": [53]}, "actions": {"traffic_rate_bytes": 1250000}}"#,
     );
     api.add_flow_spec(fs).await.unwrap();
+    let peer = lab.peers[0].0.local_addr;
     let go = &mut lab.peers[0].1;
     let v4 = blocking(|| go.wait_rib(Family::Ipv4Unicast, WAIT, |r| r.len() == 1)).unwrap();
     assert_eq!(v4[0].communities, vec![(65535, 666)]);
+    // Prometheus: the neighbor's advertised count and session state (refreshed every 5 s).
+    let advertised = format!(
+        "rustbgpd_prefixes{{neighbor=\"{peer}\",family=\"ipv4_unicast\",kind=\"advertised\"}} 1"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(12);
+    let mut text = support::scrape(lab.speaker.metrics);
+    while !text.contains(&advertised) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        text = support::scrape(lab.speaker.metrics);
+    }
+    assert!(text.contains(&advertised), "{text}");
+    assert!(
+        text.contains(&format!("rustbgpd_session_state{{neighbor=\"{peer}\"}} 6")),
+        "{text}"
+    );
+    assert!(text.contains("rustbgpd_grpc_requests_total"), "{text}");
     let flows = blocking(|| go.wait_rib(Family::Ipv4FlowSpec, WAIT, |r| !r.is_empty())).unwrap();
     assert_eq!(
         flows[0].flow_actions(),

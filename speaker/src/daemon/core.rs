@@ -22,6 +22,9 @@ use crate::peer::{PeerCommand, PeerEvent, PeerManager};
 use crate::rib::{BestChange, ChangeKind, Nlri, Output, PeerInfo, Rib};
 use crate::telemetry::Metrics;
 
+/// How often per-neighbor metrics are refreshed from the sessions and the RIB.
+const METRICS_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Route events kept for slow watchers before they are told they lagged.
 const WATCH_BUFFER: usize = 65_536;
 
@@ -56,9 +59,12 @@ impl Core {
         mut events: mpsc::UnboundedReceiver<PeerEvent>,
         mut stop: tokio::sync::oneshot::Receiver<()>,
     ) -> PeerManager {
+        let mut exported = super::metrics::Exported::default();
+        let mut tick = tokio::time::interval(METRICS_REFRESH);
         loop {
             tokio::select! {
                 _ = &mut stop => return self.peers,
+                _ = tick.tick() => exported.refresh(&self.metrics, &self.peers, &self.rib),
                 cmd = commands.recv() => match cmd {
                     Some(c) => self.on_command(c),
                     None => return self.peers,

@@ -5,6 +5,7 @@
 pub mod core;
 pub mod families;
 pub mod injected;
+pub mod metrics;
 pub mod neighbors;
 pub mod routes;
 pub mod views;

@@ -36,6 +36,8 @@ pub struct Speaker {
     pub port: u16,
     pub asn: u32,
     pub grpc: String,
+    /// The Prometheus endpoint (`/metrics`).
+    pub metrics: std::net::SocketAddr,
     running: Option<Running>,
     _dir: tempfile::TempDir,
 }
@@ -45,10 +47,11 @@ impl Speaker {
         let addr = testbed::addr::next_loopback_v4();
         let port = testbed::addr::free_port(IpAddr::V4(addr)).unwrap();
         let grpc_port = testbed::addr::free_port(IpAddr::V4(addr)).unwrap();
+        let metrics_port = testbed::addr::free_port(IpAddr::V4(addr)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut toml = format!(
             "[global]\nasn = {asn}\nrouter_id = \"{addr}\"\nlisten_port = {port}\nlisten_address = \"{addr}\"\n\
-             [global.telemetry]\ngrpc_uds = false\n\
+             [global.telemetry]\ngrpc_uds = false\nprometheus_addr = \"{addr}:{metrics_port}\"\n\
              [global.telemetry.grpc_tcp]\nenabled = true\naddress = \"{addr}:{grpc_port}\"\n"
         );
         for p in peers {
@@ -75,6 +78,7 @@ impl Speaker {
             port,
             asn,
             grpc: format!("http://{addr}:{grpc_port}"),
+            metrics: std::net::SocketAddr::new(IpAddr::V4(addr), metrics_port),
             running: Some(running),
             _dir: dir,
         }
@@ -250,4 +254,14 @@ pub fn report_time(test: &str, start: Instant) {
 /// Standard communities of a route from our RIB, as "a:b" strings.
 pub fn has_all(have: &[String], want: &[&str]) -> bool {
     want.iter().all(|w| have.iter().any(|h| h == w))
+}
+
+/// One plain HTTP/1.0 GET of `/metrics`.
+pub fn scrape(addr: std::net::SocketAddr) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.0\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
 }
