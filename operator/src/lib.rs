@@ -6,8 +6,11 @@
 //! the speaker lists) → [`apply`] (gRPC) → [`status`] (pure conditions) → the source's
 //! status writer. [`ids`] holds the id scheme that makes the differ's garbage collection safe.
 
+pub mod apply;
 pub mod crd;
 pub mod diff;
 pub mod ids;
+pub mod metrics;
 pub mod model;
 pub mod plan;
+pub mod status;
