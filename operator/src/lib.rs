@@ -7,10 +7,12 @@
 //! status writer. [`ids`] holds the id scheme that makes the differ's garbage collection safe.
 
 pub mod apply;
+pub mod cli;
 pub mod crd;
 pub mod diff;
 pub mod ids;
 pub mod metrics;
 pub mod model;
 pub mod plan;
+pub mod source;
 pub mod status;

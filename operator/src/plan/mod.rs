@@ -7,7 +7,7 @@
 //! [`DesiredState::keep`]: the differ neither updates nor deletes what the speaker holds under
 //! those ids, so a bad edit leaves the last good version in place.
 
-mod expiry;
+pub mod expiry;
 mod flowspec;
 mod neighbor;
 mod route;
