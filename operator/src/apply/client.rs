@@ -1,0 +1,293 @@
+//! The speaker's gRPC client: connect over a Unix socket or TCP (with a bearer token), list
+//! what the speaker holds, apply [`Ops`] in batches.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bgpd_api::v1::control_service_client::ControlServiceClient;
+use bgpd_api::v1::injection_service_client::InjectionServiceClient;
+use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
+use bgpd_api::v1::{
+    AddFlowSpecsRequest, AddPathsRequest, DeleteFlowSpecRequest, DeleteFlowSpecsRequest,
+    DeleteNeighborRequest, DeletePathRequest, DeletePathsRequest, GetInfoRequest,
+    ListFlowSpecsRequest, ListNeighborsRequest, ListPathsRequest,
+};
+use thiserror::Error;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint, Uri};
+
+use crate::diff::{Actual, Ops};
+
+/// How many objects go into one batch RPC (keeps messages well under gRPC's 4 MiB default).
+const BATCH: usize = 500;
+
+/// Where the speaker listens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A Unix socket path (`unix:///run/rustbgpd/grpc.sock`).
+    Unix(PathBuf),
+    /// A TCP URL (`http://127.0.0.1:50051`).
+    Tcp(String),
+}
+
+impl std::str::FromStr for Target {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some(path) = s.strip_prefix("unix://") {
+            return Ok(Target::Unix(PathBuf::from(path)));
+        }
+        if s.starts_with("http://") || s.starts_with("https://") {
+            return Ok(Target::Tcp(s.to_owned()));
+        }
+        Err(format!(
+            "{s:?}: expected unix:///path/to/socket or http://host:port"
+        ))
+    }
+}
+
+/// Why a speaker call failed.
+#[derive(Debug, Error)]
+pub enum ApplyError {
+    /// The connection could not be made.
+    #[error("connecting to the speaker: {0}")]
+    Connect(#[from] tonic::transport::Error),
+    /// A call failed.
+    #[error("speaker call {call}: {status}")]
+    Call {
+        /// Which RPC.
+        call: &'static str,
+        /// The gRPC status.
+        status: tonic::Status,
+    },
+    /// The token is not a valid header value.
+    #[error("the token is not valid in an authorization header")]
+    Token,
+}
+
+fn call(call: &'static str) -> impl Fn(tonic::Status) -> ApplyError {
+    move |status| ApplyError::Call { call, status }
+}
+
+/// Adds `authorization: Bearer <token>` when a token is configured.
+#[derive(Clone)]
+pub struct Auth(Option<MetadataValue<Ascii>>);
+
+impl Interceptor for Auth {
+    fn call(&mut self, mut req: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(v) = &self.0 {
+            req.metadata_mut().insert("authorization", v.clone());
+        }
+        Ok(req)
+    }
+}
+
+type Svc = InterceptedService<Channel, Auth>;
+
+/// A connected speaker.
+pub struct SpeakerClient {
+    injection: InjectionServiceClient<Svc>,
+    neighbors: NeighborServiceClient<Svc>,
+    control: ControlServiceClient<Svc>,
+}
+
+/// Objects the speaker refused (id → message), from `allow_partial` batch errors.
+pub type Refused = BTreeMap<String, String>;
+
+impl SpeakerClient {
+    /// Connects (one attempt; the reconcile loop retries with backoff).
+    pub async fn connect(target: &Target, token: Option<&str>) -> Result<Self, ApplyError> {
+        let channel = match target {
+            Target::Tcp(url) => {
+                Endpoint::from_shared(url.clone())?
+                    .connect_timeout(Duration::from_secs(2))
+                    .connect()
+                    .await?
+            }
+            Target::Unix(path) => {
+                let path = path.clone();
+                // The URI is required by the API but unused: the connector picks the socket.
+                Endpoint::from_static("http://localhost")
+                    .connect_with_connector(tower::service_fn(move |_: Uri| {
+                        let path = path.clone();
+                        async move {
+                            let s = tokio::net::UnixStream::connect(path).await?;
+                            Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(s))
+                        }
+                    }))
+                    .await?
+            }
+        };
+        let header = token
+            .map(|t| {
+                format!("Bearer {}", t.trim())
+                    .parse()
+                    .map_err(|_| ApplyError::Token)
+            })
+            .transpose()?;
+        let auth = Auth(header);
+        Ok(SpeakerClient {
+            injection: InjectionServiceClient::with_interceptor(channel.clone(), auth.clone()),
+            neighbors: NeighborServiceClient::with_interceptor(channel.clone(), auth.clone()),
+            control: ControlServiceClient::with_interceptor(channel, auth),
+        })
+    }
+
+    /// The speaker's instance id, new at every start of the process.
+    pub async fn instance_id(&mut self) -> Result<String, ApplyError> {
+        let info = self
+            .control
+            .get_info(GetInfoRequest::default())
+            .await
+            .map_err(call("GetInfo"))?;
+        Ok(info.into_inner().instance_id)
+    }
+
+    /// Everything the speaker holds, with the injection status of paths and rules
+    /// (id → neighbors advertised to).
+    pub async fn list(&mut self) -> Result<(Actual, BTreeMap<String, Vec<String>>), ApplyError> {
+        let mut actual = Actual::default();
+        let mut advertised = BTreeMap::new();
+        let neighbors = self
+            .neighbors
+            .list_neighbors(ListNeighborsRequest::default())
+            .await
+            .map_err(call("ListNeighbors"))?;
+        actual.neighbors = neighbors
+            .into_inner()
+            .neighbors
+            .into_iter()
+            .filter_map(|n| n.config)
+            .collect();
+        let mut token = String::new();
+        loop {
+            let page = self
+                .injection
+                .list_paths(ListPathsRequest {
+                    page_token: token,
+                    ..Default::default()
+                })
+                .await
+                .map_err(call("ListPaths"))?
+                .into_inner();
+            for p in page.paths {
+                let Some(spec) = p.spec else { continue };
+                advertised.insert(
+                    spec.id.clone(),
+                    p.status.map(|s| s.advertised_to).unwrap_or_default(),
+                );
+                actual.paths.push(spec);
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        let mut token = String::new();
+        loop {
+            let page = self
+                .injection
+                .list_flow_specs(ListFlowSpecsRequest {
+                    page_token: token,
+                    ..Default::default()
+                })
+                .await
+                .map_err(call("ListFlowSpecs"))?
+                .into_inner();
+            for f in page.flowspecs {
+                let Some(spec) = f.spec else { continue };
+                advertised.insert(
+                    spec.id.clone(),
+                    f.status.map(|s| s.advertised_to).unwrap_or_default(),
+                );
+                actual.flowspecs.push(spec);
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        Ok((actual, advertised))
+    }
+
+    /// Applies ops: deletes first (frees keys a changed object may take), then upserts.
+    /// Upserts use `allow_partial` so one object the speaker refuses does not block the rest;
+    /// the refused ones are returned.
+    pub async fn apply(&mut self, ops: &Ops) -> Result<Refused, ApplyError> {
+        let mut refused = Refused::new();
+        for chunk in ops.delete_flowspecs.chunks(BATCH) {
+            let flowspecs = chunk
+                .iter()
+                .map(|id| DeleteFlowSpecRequest {
+                    id: id.clone(),
+                    ..Default::default()
+                })
+                .collect();
+            self.injection
+                .delete_flow_specs(DeleteFlowSpecsRequest { flowspecs })
+                .await
+                .map_err(call("DeleteFlowSpecs"))?;
+        }
+        for chunk in ops.delete_paths.chunks(BATCH) {
+            let paths = chunk
+                .iter()
+                .map(|id| DeletePathRequest {
+                    id: id.clone(),
+                    ..Default::default()
+                })
+                .collect();
+            self.injection
+                .delete_paths(DeletePathsRequest { paths })
+                .await
+                .map_err(call("DeletePaths"))?;
+        }
+        for address in &ops.delete_neighbors {
+            self.neighbors
+                .delete_neighbor(DeleteNeighborRequest {
+                    address: address.clone(),
+                })
+                .await
+                .map_err(call("DeleteNeighbor"))?;
+        }
+        for n in &ops.upsert_neighbors {
+            if let Err(status) = self.neighbors.add_neighbor(n.clone()).await {
+                if status.code() != tonic::Code::InvalidArgument {
+                    return Err(ApplyError::Call {
+                        call: "AddNeighbor",
+                        status,
+                    });
+                }
+                refused.insert(n.address.clone(), status.message().to_owned());
+            }
+        }
+        for chunk in ops.upsert_paths.chunks(BATCH) {
+            let resp = self
+                .injection
+                .add_paths(AddPathsRequest {
+                    paths: chunk.to_vec(),
+                    allow_partial: true,
+                })
+                .await
+                .map_err(call("AddPaths"))?;
+            for e in resp.into_inner().errors {
+                refused.insert(e.id, format!("{}: {}", e.field, e.message));
+            }
+        }
+        for chunk in ops.upsert_flowspecs.chunks(BATCH) {
+            let resp = self
+                .injection
+                .add_flow_specs(AddFlowSpecsRequest {
+                    flowspecs: chunk.to_vec(),
+                    allow_partial: true,
+                })
+                .await
+                .map_err(call("AddFlowSpecs"))?;
+            for e in resp.into_inner().errors {
+                refused.insert(e.id, format!("{}: {}", e.field, e.message));
+            }
+        }
+        Ok(refused)
+    }
+}
