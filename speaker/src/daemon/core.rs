@@ -25,6 +25,9 @@ use crate::telemetry::Metrics;
 /// How often per-neighbor metrics are refreshed from the sessions and the RIB.
 const METRICS_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Injections are written to the state file at most this often (batched).
+const PERSIST_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Route events kept for slow watchers before they are told they lagged.
 const WATCH_BUFFER: usize = 65_536;
 
@@ -36,6 +39,9 @@ pub struct Core {
     pub watch: broadcast::Sender<RouteEvent>,
     pub info: SpeakerInfo,
     pub metrics: Metrics,
+    /// Standalone persistence target; `dirty` says a save is due at the next tick.
+    pub state_file: Option<std::path::PathBuf>,
+    dirty: bool,
 }
 
 impl Core {
@@ -48,6 +54,8 @@ impl Core {
             watch: broadcast::channel(WATCH_BUFFER).0,
             info,
             metrics,
+            state_file: None,
+            dirty: false,
         }
     }
 
@@ -61,9 +69,14 @@ impl Core {
     ) -> PeerManager {
         let mut exported = super::metrics::Exported::default();
         let mut tick = tokio::time::interval(METRICS_REFRESH);
+        let mut persist_tick = tokio::time::interval(PERSIST_BATCH);
         loop {
             tokio::select! {
-                _ = &mut stop => return self.peers,
+                _ = &mut stop => {
+                    self.persist().await;
+                    return self.peers;
+                }
+                _ = persist_tick.tick() => self.persist().await,
                 _ = tick.tick() => exported.refresh(&self.metrics, &self.peers, &self.rib),
                 cmd = commands.recv() => match cmd {
                     Some(c) => self.on_command(c),
@@ -167,7 +180,44 @@ impl Core {
             .set(self.flows.by_id.len() as i64);
     }
 
+    /// Writes the state file if something changed since the last write (off the core's
+    /// thread: the file can be megabytes for 100k paths).
+    async fn persist(&mut self) {
+        let Some(path) = self.state_file.clone().filter(|_| self.dirty) else {
+            return;
+        };
+        self.dirty = false;
+        let snap = super::persist::Snapshot {
+            paths: self
+                .paths
+                .by_id
+                .values()
+                .map(|e| e.spec.spec.clone())
+                .collect(),
+            flowspecs: self
+                .flows
+                .by_id
+                .values()
+                .map(|e| e.spec.spec.clone())
+                .collect(),
+        };
+        match tokio::task::spawn_blocking(move || super::persist::save(&path, &snap)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => warn!(error = %e, "cannot save state"),
+            Err(e) => warn!(error = %e, "state save task failed"),
+        }
+    }
+
     fn on_command(&mut self, cmd: Command) {
+        if matches!(
+            cmd,
+            Command::InjectPaths { .. }
+                | Command::DeletePaths { .. }
+                | Command::InjectFlowSpecs { .. }
+                | Command::DeleteFlowSpecs { .. }
+        ) {
+            self.dirty = self.state_file.is_some();
+        }
         match cmd {
             Command::InjectPaths {
                 paths,

@@ -7,6 +7,7 @@ pub mod families;
 pub mod injected;
 pub mod metrics;
 pub mod neighbors;
+pub mod persist;
 pub mod routes;
 pub mod views;
 
@@ -35,6 +36,8 @@ pub enum DaemonError {
     Api(#[from] ServeError),
     #[error("gRPC token: {0}")]
     Token(String),
+    #[error("{0}")]
+    State(#[from] persist::PersistError),
     #[error("metrics endpoint {addr}: {source}")]
     Metrics {
         addr: SocketAddr,
@@ -72,7 +75,8 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
     info!(asn = g.asn, router_id = %g.router_id, instance = %info.instance_id, ?bgp, "rustbgpd starting");
     let (handle, commands) = SpeakerHandle::channel(COMMAND_QUEUE);
     let (stop_core, stop_rx) = oneshot::channel();
-    let the_core = core::Core::new(peers, info, metrics.clone());
+    let mut the_core = core::Core::new(peers, info, metrics.clone());
+    the_core.state_file = g.state_file.clone();
     let core = tokio::spawn(the_core.run(commands, events, stop_rx));
 
     let metrics_addr = match g.telemetry.prometheus_addr {
@@ -84,6 +88,9 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
         }
         None => None,
     };
+    if let Some(path) = &g.state_file {
+        restore(path, &handle, g.asn).await?;
+    }
     let (stop_api, api) = start_api(&config, handle.clone(), grpc_metrics).await?;
     Ok(Running {
         bgp,
@@ -94,6 +101,53 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
         core,
         api,
     })
+}
+
+/// Re-injects what the state file holds, through the same conversion as an API call.
+async fn restore(
+    path: &std::path::Path,
+    handle: &SpeakerHandle,
+    asn: u32,
+) -> Result<(), DaemonError> {
+    use crate::api::convert::flowspec::to_inject_flowspec;
+    use crate::api::convert::path::{PathContext, to_inject_path};
+    let Some(snap) = persist::load(path)? else {
+        return Ok(());
+    };
+    let ctx = PathContext { local_asn: asn };
+    let paths: Vec<_> = snap
+        .paths
+        .iter()
+        .filter_map(|r| {
+            to_inject_path(r, ctx)
+                .map_err(|e| error!(error = %e, "state file: path skipped"))
+                .ok()
+        })
+        .collect();
+    let flows: Vec<_> = snap
+        .flowspecs
+        .iter()
+        .filter_map(|r| {
+            to_inject_flowspec(r)
+                .map_err(|e| error!(error = %e, "state file: rule skipped"))
+                .ok()
+        })
+        .collect();
+    info!(paths = paths.len(), flowspecs = flows.len(), file = %path.display(), "restoring injected state");
+    let failed = |r: Result<Vec<_>, _>| {
+        r.map_or(1, |v: Vec<Result<_, _>>| {
+            v.iter().filter(|x| x.is_err()).count()
+        })
+    };
+    let bad = failed(handle.inject_paths(paths, false).await)
+        + failed(handle.inject_flowspecs(flows, false).await);
+    if bad > 0 {
+        error!(
+            count = bad,
+            "state file: some objects were refused on restore"
+        );
+    }
+    Ok(())
 }
 
 async fn start_api(
