@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::scenario::{RICH4, RICH6, assert_received_from_ebgp, ebgp_routes, ibgp_routes};
+
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -14,7 +16,7 @@ use support::{Peer, Speaker, WAIT, blocking, flows, json};
 use testbed::bird::{Bird, BirdRoute};
 use testbed::{PeerSpec, UnicastRoute};
 
-const EBGP_AS: u32 = 65003;
+const EBGP_AS: u32 = 65003; // = scenario::peer_as(3)
 const OUR_AS: u32 = 65001;
 
 struct Lab {
@@ -75,13 +77,6 @@ fn from_us(routes: &[BirdRoute], speaker: &Speaker, net: &str) -> Option<BirdRou
         .cloned()
 }
 
-const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
-    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
-    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
-const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
-    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
-    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
-
 /// Checks what one BIRD shows for RICH4/RICH6 from us; `ibgp` decides AS_PATH/LOCAL_PREF.
 fn assert_rich(bird: &mut Bird, speaker: &Speaker, ibgp: bool) {
     let v4 = blocking(|| {
@@ -125,59 +120,14 @@ fn assert_rich(bird: &mut Bird, speaker: &Speaker, ibgp: bool) {
     }
 }
 
-fn ebgp_routes() -> Vec<UnicastRoute> {
-    let mut r4 = UnicastRoute::new("203.0.113.0/24", "192.0.2.3".parse().unwrap());
-    r4.communities = vec![(65003, 1)];
-    r4.large_communities = vec![(65003, 3, 4)];
-    r4.med = Some(30);
-    let r6 = UnicastRoute::new("2001:db8:300::/48", "2001:db8::3".parse().unwrap());
-    vec![r4, r6]
-}
-
-fn ibgp_routes() -> Vec<UnicastRoute> {
-    let mut r = UnicastRoute::new("198.51.100.128/25", "192.0.2.4".parse().unwrap());
-    r.local_pref = Some(300);
-    r.communities = vec![(65001, 7)];
-    vec![r]
-}
-
-async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr) {
-    let v4 = speaker
-        .wait_received(peer, "ipv4_unicast", |r| {
-            r.iter().any(|x| x.prefix == "203.0.113.0/24")
-        })
-        .await;
-    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
-    assert_eq!(r.next_hop, "192.0.2.3");
-    assert_eq!(r.communities, vec!["65003:1"]);
-    assert_eq!(r.large_communities, vec!["65003:3:4"]);
-    assert_eq!(r.med, Some(30));
-    assert_eq!(r.as_path[0].asns, vec![EBGP_AS]);
-    let v6 = speaker
-        .wait_received(peer, "ipv6_unicast", |r| {
-            r.iter().any(|x| x.prefix == "2001:db8:300::/48")
-        })
-        .await;
-    assert_eq!(v6[0].next_hop, "2001:db8::3");
-    let best = speaker.best("ipv4_unicast").await;
-    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
-    assert_eq!(b.source, peer.to_string());
-    let best6 = speaker.best("ipv6_unicast").await;
-    assert!(
-        best6
-            .iter()
-            .any(|x| x.prefix == "2001:db8:300::/48" && x.source == peer.to_string())
-    );
-}
-
 /// eBGP and iBGP sessions; unicast with every community kind, MED and LOCAL_PREF both ways;
 /// SIGKILL of the eBGP BIRD and a fresh one gets everything again; DeletePath withdraws.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sessions_routes_restart_and_withdraw() {
     let start = Instant::now();
     let sides = [
-        (EBGP_AS, &support::ALL_FAMILIES[..], ebgp_routes()),
-        (OUR_AS, &support::UNICAST[..], ibgp_routes()),
+        (EBGP_AS, &support::ALL_FAMILIES[..], ebgp_routes(3)),
+        (OUR_AS, &support::UNICAST[..], ibgp_routes("192.0.2.4")),
     ];
     let Some(mut lab) = lab(&sides).await else {
         return;
@@ -189,7 +139,7 @@ async fn sessions_routes_restart_and_withdraw() {
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
 
-    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    assert_received_from_ebgp(&lab.speaker, ebgp, 3).await;
     let r = lab
         .speaker
         .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
@@ -203,14 +153,14 @@ async fn sessions_routes_restart_and_withdraw() {
     support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
     lab.peers[0].1.stop();
     let me = lab.speaker.as_neighbor(&support::ALL_FAMILIES);
-    let mut bird = blocking(|| Bird::start(spec, &[me], &ebgp_routes())).unwrap();
+    let mut bird = blocking(|| Bird::start(spec, &[me], &ebgp_routes(3))).unwrap();
     let us = lab.speaker.addr.into();
     blocking(|| bird.wait_established(us, WAIT)).unwrap();
     lab.peers[0].1 = bird;
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     let st = lab.speaker.wait_established(ebgp).await;
     assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    assert_received_from_ebgp(&lab.speaker, ebgp, 3).await;
 
     for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
         let del = DeletePathRequest {

@@ -8,6 +8,8 @@
 
 mod support;
 
+use support::scenario::{RICH4, RICH6, assert_received_from_ebgp};
+
 use std::net::IpAddr;
 use std::time::Instant;
 
@@ -16,7 +18,7 @@ use support::{Peer, Speaker, WAIT, blocking, flows, json};
 use testbed::PeerSpec;
 use testbed::exabgp::{ExaBgp, ExaRoute};
 
-const EBGP_AS: u32 = 65005;
+const EBGP_AS: u32 = 65005; // = scenario::peer_as(5)
 
 /// ExaBGP's FlowSpec components: (key, values).
 type Components = &'static [(&'static str, &'static [&'static str])];
@@ -116,13 +118,6 @@ fn wait_gone(exa: &mut ExaBgp, prefix: &str) {
     .unwrap();
 }
 
-const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
-    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
-    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
-const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
-    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
-    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
-
 /// rt:65000:100 as 8 raw bytes (type 0x00, subtype 0x02, AS 65000, value 100).
 const RT_65000_100: u64 = 0x0002_fde8_0000_0064;
 const RT_65000_600: u64 = 0x0002_fde8_0000_0258;
@@ -157,35 +152,6 @@ fn assert_rich(exa: &mut ExaBgp, ibgp: bool) {
     assert_eq!(a.local_pref, ibgp.then_some(250));
 }
 
-async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr) {
-    let v4 = speaker
-        .wait_received(peer, "ipv4_unicast", |r| {
-            r.iter().any(|x| x.prefix == "203.0.113.0/24")
-        })
-        .await;
-    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
-    assert_eq!(r.next_hop, "192.0.2.5");
-    assert_eq!(r.communities, vec!["65005:1"]);
-    assert_eq!(r.large_communities, vec!["65005:3:4"]);
-    assert_eq!(r.med, Some(50));
-    assert_eq!(r.as_path[0].asns, vec![EBGP_AS]);
-    let v6 = speaker
-        .wait_received(peer, "ipv6_unicast", |r| {
-            r.iter().any(|x| x.prefix == "2001:db8:500::/48")
-        })
-        .await;
-    assert_eq!(v6[0].next_hop, "2001:db8::5");
-    let best = speaker.best("ipv4_unicast").await;
-    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
-    assert_eq!(b.source, peer.to_string());
-    let best6 = speaker.best("ipv6_unicast").await;
-    assert!(
-        best6
-            .iter()
-            .any(|x| x.prefix == "2001:db8:500::/48" && x.source == peer.to_string())
-    );
-}
-
 /// eBGP and iBGP sessions; unicast with every community kind, MED and LOCAL_PREF both ways;
 /// SIGKILL of the eBGP ExaBGP and a fresh one gets everything again; DeletePath withdraws.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -205,7 +171,7 @@ async fn sessions_routes_restart_and_withdraw() {
     assert_rich(&mut lab.peers[0].1, false);
     assert_rich(&mut lab.peers[1].1, true);
 
-    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    assert_received_from_ebgp(&lab.speaker, ebgp, 5).await;
     let r = lab
         .speaker
         .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
@@ -224,7 +190,7 @@ async fn sessions_routes_restart_and_withdraw() {
     assert_rich(&mut lab.peers[0].1, false);
     let st = lab.speaker.wait_established(ebgp).await;
     assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    assert_received_from_ebgp(&lab.speaker, ebgp, 5).await;
 
     for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
         let del = DeletePathRequest {

@@ -7,6 +7,8 @@
 
 mod support;
 
+use support::scenario::{RICH4, RICH6, assert_received_from_ebgp, ebgp_routes};
+
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -16,7 +18,7 @@ use support::{Peer, Speaker, WAIT, blocking, flows, json};
 use testbed::gobgp::{GoBgp, GoExtCommunity, GoRoute};
 use testbed::{Family, FlowAction, PeerSpec, UnicastRoute};
 
-const EBGP_AS: u32 = 65002;
+const EBGP_AS: u32 = 65002; // = scenario::peer_as(2)
 const OUR_AS: u32 = 65001;
 
 /// One gobgpd of the lab and how our speaker configures it.
@@ -113,13 +115,6 @@ fn route_targets(r: &GoRoute) -> Vec<String> {
         .collect()
 }
 
-const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
-    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
-    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
-const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
-    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
-    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
-
 /// Checks what one gobgpd shows for RICH4/RICH6 from us; `ibgp` decides AS_PATH/LOCAL_PREF.
 fn assert_rich(go: &mut GoBgp, speaker: &Speaker, ibgp: bool) {
     let v4 = blocking(|| {
@@ -161,47 +156,6 @@ fn assert_rich(go: &mut GoBgp, speaker: &Speaker, ibgp: bool) {
     assert_eq!(r.local_pref, ibgp.then_some(250));
 }
 
-fn ebgp_routes() -> Vec<UnicastRoute> {
-    let mut r4 = UnicastRoute::new("203.0.113.0/24", "192.0.2.2".parse().unwrap());
-    r4.communities = vec![(65002, 1)];
-    r4.large_communities = vec![(65002, 3, 4)];
-    r4.med = Some(20);
-    let r6 = UnicastRoute::new("2001:db8:200::/48", "2001:db8::2".parse().unwrap());
-    vec![r4, r6]
-}
-
-/// What gobgpd announces reaches our Adj-RIB-In and Loc-RIB with its attributes.
-async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr) {
-    let v4 = speaker
-        .wait_received(peer, "ipv4_unicast", |r| {
-            r.iter().any(|x| x.prefix == "203.0.113.0/24")
-        })
-        .await;
-    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
-    assert_eq!(r.next_hop, "192.0.2.2");
-    assert_eq!(r.communities, vec!["65002:1"]);
-    assert_eq!(r.large_communities, vec!["65002:3:4"]);
-    assert_eq!(r.med, Some(20));
-    assert_eq!(r.as_path[0].asns, vec![EBGP_AS]);
-    assert!(!r.filtered);
-    let v6 = speaker
-        .wait_received(peer, "ipv6_unicast", |r| {
-            r.iter().any(|x| x.prefix == "2001:db8:200::/48")
-        })
-        .await;
-    assert_eq!(v6[0].next_hop, "2001:db8::2");
-    let best = speaker.best("ipv4_unicast").await;
-    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
-    assert_eq!(b.source, peer.to_string());
-    assert!(b.best);
-    let best6 = speaker.best("ipv6_unicast").await;
-    assert!(
-        best6
-            .iter()
-            .any(|x| x.prefix == "2001:db8:200::/48" && x.source == peer.to_string())
-    );
-}
-
 /// eBGP and iBGP sessions; unicast with every community kind, MED and LOCAL_PREF both ways;
 /// SIGKILL of the eBGP gobgpd and a fresh one gets everything again; DeletePath withdraws.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -211,7 +165,7 @@ async fn sessions_routes_restart_and_withdraw() {
         return;
     };
     let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
-    for r in ebgp_routes() {
+    for r in ebgp_routes(2) {
         lab.peers[0].1.add_route(&r).unwrap();
     }
     let mut lp = UnicastRoute::new("198.51.100.128/25", "192.0.2.3".parse().unwrap());
@@ -225,7 +179,7 @@ async fn sessions_routes_restart_and_withdraw() {
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
 
-    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    assert_received_from_ebgp(&lab.speaker, ebgp, 2).await;
     // iBGP: gobgpd's LOCAL_PREF arrives.
     let r = lab
         .speaker
@@ -242,7 +196,7 @@ async fn sessions_routes_restart_and_withdraw() {
     lab.peers[0].1.stop();
     let me = lab.speaker.as_neighbor(EBGP.families).passive();
     let mut go = blocking(|| GoBgp::start(spec, &[me])).unwrap();
-    for r in ebgp_routes() {
+    for r in ebgp_routes(2) {
         go.add_route(&r).unwrap();
     }
     let us = lab.speaker.addr.into();
@@ -251,7 +205,7 @@ async fn sessions_routes_restart_and_withdraw() {
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     let st = lab.speaker.wait_established(ebgp).await;
     assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp).await;
+    assert_received_from_ebgp(&lab.speaker, ebgp, 2).await;
 
     // DeletePath withdraws from both gobgpds.
     for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod flows;
+pub mod scenario;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};

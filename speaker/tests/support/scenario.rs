@@ -1,0 +1,78 @@
+//! The unicast scenario every real-peer test runs, parameterised by the peer's digit `n`
+//! (GoBGP 2, BIRD 3, FRR 4, ExaBGP 5): the peer is AS 6500n and originates 203.0.113.0/24
+//! via 192.0.2.n (communities 6500n:1, 6500n:3:4, MED n·10) and 2001:db8:n00::/48 via
+//! 2001:db8::n; we inject RICH4/RICH6.
+#![allow(dead_code)]
+
+use std::net::IpAddr;
+
+use testbed::UnicastRoute;
+
+use super::Speaker;
+
+/// Injected IPv4 route with every community kind, MED and LOCAL_PREF.
+pub const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
+    "communities": ["65100:1000", "65100:2000"], "large_communities": ["65000:1:2"],
+    "extended_communities": ["rt:65000:100"], "med": 50, "local_pref": 200}"#;
+/// Injected IPv6 route, likewise.
+pub const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
+    "communities": ["65100:6"], "large_communities": ["65000:6:6"],
+    "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
+
+/// The eBGP peer's AS.
+pub fn peer_as(n: u32) -> u32 {
+    65000 + n
+}
+
+/// What the eBGP peer number `n` originates.
+pub fn ebgp_routes(n: u32) -> Vec<UnicastRoute> {
+    let asn = peer_as(n) as u16;
+    let mut r4 = UnicastRoute::new("203.0.113.0/24", format!("192.0.2.{n}").parse().unwrap());
+    r4.communities = vec![(asn, 1)];
+    r4.large_communities = vec![(peer_as(n), 3, 4)];
+    r4.med = Some(n * 10);
+    let r6 = UnicastRoute::new(
+        &format!("2001:db8:{n}00::/48"),
+        format!("2001:db8::{n}").parse().unwrap(),
+    );
+    vec![r4, r6]
+}
+
+/// What an iBGP peer originates (LOCAL_PREF travels on iBGP only).
+pub fn ibgp_routes(next_hop: &str) -> Vec<UnicastRoute> {
+    let mut r = UnicastRoute::new("198.51.100.128/25", next_hop.parse().unwrap());
+    r.local_pref = Some(300);
+    r.communities = vec![(65001, 7)];
+    vec![r]
+}
+
+/// Our ListReceivedRoutes / ListBestRoutes show what the eBGP peer number `n` announced.
+pub async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr, n: u32) {
+    let v4 = speaker
+        .wait_received(peer, "ipv4_unicast", |r| {
+            r.iter().any(|x| x.prefix == "203.0.113.0/24")
+        })
+        .await;
+    let r = v4.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert_eq!(r.next_hop, format!("192.0.2.{n}"));
+    assert_eq!(r.communities, vec![format!("{}:1", peer_as(n))]);
+    assert_eq!(r.large_communities, vec![format!("{}:3:4", peer_as(n))]);
+    assert_eq!(r.med, Some(n * 10));
+    assert_eq!(r.as_path[0].asns, vec![peer_as(n)]);
+    assert!(!r.filtered);
+    let p6 = format!("2001:db8:{n}00::/48");
+    let v6 = speaker
+        .wait_received(peer, "ipv6_unicast", |r| r.iter().any(|x| x.prefix == p6))
+        .await;
+    assert_eq!(v6[0].next_hop, format!("2001:db8::{n}"));
+    let best = speaker.best("ipv4_unicast").await;
+    let b = best.iter().find(|x| x.prefix == "203.0.113.0/24").unwrap();
+    assert!(b.best);
+    assert_eq!(b.source, peer.to_string());
+    let best6 = speaker.best("ipv6_unicast").await;
+    assert!(
+        best6
+            .iter()
+            .any(|x| x.prefix == p6 && x.source == peer.to_string())
+    );
+}
