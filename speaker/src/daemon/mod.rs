@@ -18,7 +18,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tracing::{error, info};
 
-use crate::api::{ApiServer, ApiSettings, GrpcMetrics, ServeError, Token, bind_tcp, bind_uds};
+use crate::api::{
+    ApiServer, ApiSettings, GrpcMetrics, HealthSettings, ServeError, Token, bind_tcp, bind_uds,
+    serve_health,
+};
 use crate::command::SpeakerHandle;
 use crate::config::Config;
 use crate::peer::PeerManager;
@@ -172,19 +175,40 @@ async fn start_api(
         }
         None => None,
     };
+    let health = match t.health_addr {
+        Some(addr) => Some(bind_tcp(addr).await?),
+        None => None,
+    };
     let server = ApiServer::new(
-        handle,
+        handle.clone(),
         ApiSettings::from_global(&config.global),
         grpc_metrics,
     );
     let (stop_api, stop_rx) = oneshot::channel::<()>();
     let api = tokio::spawn(async move {
-        let shutdown = async {
-            let _ = stop_rx.await;
+        // One stop signal, seen by the API listeners and the health listener alike.
+        let (stop_tx, stop_watch) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|v| *v).await;
         };
-        if let Err(e) = server.serve(uds, tcp, shutdown).await {
-            error!(error = %e, "gRPC server stopped");
-        }
+        let forward = async {
+            let _ = stop_rx.await;
+            let _ = stop_tx.send(true);
+        };
+        let api = async {
+            if let Err(e) = server.serve(uds, tcp, stopped(stop_watch.clone())).await {
+                error!(error = %e, "gRPC server stopped");
+            }
+        };
+        let health = async {
+            let Some(l) = health else { return };
+            let settings = HealthSettings::default();
+            let stop = stopped(stop_watch.clone());
+            if let Err(e) = serve_health(l, handle, settings, stop).await {
+                error!(error = %e, "gRPC health listener stopped");
+            }
+        };
+        tokio::join!(forward, api, health);
     });
     Ok((stop_api, api))
 }
