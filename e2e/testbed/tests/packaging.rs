@@ -1,7 +1,8 @@
 //! Static checks of what ships besides the binaries (pure, no Docker or cluster needed):
 //! the two Dockerfiles (multi-stage, `--locked` release build, distroless non-root final
 //! stage with no shell use), `.dockerignore`, and the GitOps examples (each document parses
-//! and has the apiVersion/kind its tool expects, pointing at our chart and CR folder).
+//! and has the apiVersion/kind its tool expects, pointing at our chart and CR folder; the
+//! Argo CD health check covers every kind).
 
 use std::path::{Path, PathBuf};
 
@@ -34,7 +35,9 @@ fn instructions(text: &str) -> Vec<Instr> {
             continue;
         }
         pending.push_str(t);
-        let (op, args) = pending.split_once(char::is_whitespace).unwrap_or((&pending, ""));
+        let (op, args) = pending
+            .split_once(char::is_whitespace)
+            .unwrap_or((&pending, ""));
         out.push(Instr {
             op: op.to_ascii_uppercase(),
             args: args.trim().to_owned(),
@@ -85,7 +88,9 @@ fn dockerfile_problems(text: &str, package: &str, bin: &str) -> Vec<String> {
     let last = stages.last().map(Vec::as_slice).unwrap_or_default();
     let base = &last[0].args;
     if !(base.starts_with("gcr.io/distroless/") && base.ends_with(":nonroot")) {
-        bad.push(format!("final base {base} is not a distroless nonroot image"));
+        bad.push(format!(
+            "final base {base} is not a distroless nonroot image"
+        ));
     }
     for i in last.iter().filter(|i| i.op == "RUN" || i.op == "ADD") {
         bad.push(format!("{} in the final stage", i.op));
@@ -112,7 +117,9 @@ fn dockerfile_problems(text: &str, package: &str, bin: &str) -> Vec<String> {
         i.op == "COPY" && i.args.starts_with("--from=") && i.args.contains(&format!("/{bin} "))
     });
     if !copied {
-        bad.push(format!("the final stage does not copy {bin} from a build stage"));
+        bad.push(format!(
+            "the final stage does not copy {bin} from a build stage"
+        ));
     }
     bad
 }
@@ -147,7 +154,10 @@ fn the_checker_rejects_what_it_should() {
             "shell-form ENTRYPOINT",
         ]
     );
-    assert_eq!(dockerfile_problems("FROM a\n", "x", "y"), ["not multi-stage"]);
+    assert_eq!(
+        dockerfile_problems("FROM a\n", "x", "y"),
+        ["not multi-stage"]
+    );
     let continued = instructions("RUN a \\\n  && b\n");
     assert_eq!(continued.len(), 1);
     assert_eq!(continued[0].args, "a  && b");
@@ -190,9 +200,45 @@ fn pair(api: &str, kind: &str) -> (String, String) {
 fn argocd_applications_point_at_the_chart_and_the_cr_folder() {
     let docs = documents("examples/gitops/argocd/applications.yaml");
     let app = pair("argoproj.io/v1alpha1", "Application");
-    assert_eq!(kinds("examples/gitops/argocd/applications.yaml"), [app.clone(), app]);
-    assert_eq!(docs[0]["spec"]["source"]["path"].as_str(), Some("charts/rustbgpd"));
-    assert_eq!(docs[1]["spec"]["source"]["path"].as_str(), Some("examples/gitops/crs"));
+    assert_eq!(
+        kinds("examples/gitops/argocd/applications.yaml"),
+        [app.clone(), app]
+    );
+    assert_eq!(
+        docs[0]["spec"]["source"]["path"].as_str(),
+        Some("charts/rustbgpd")
+    );
+    assert_eq!(
+        docs[1]["spec"]["source"]["path"].as_str(),
+        Some("examples/gitops/crs")
+    );
+}
+
+#[test]
+fn argocd_health_checks_cover_every_kind_with_the_same_kstatus_reading() {
+    let docs = documents("examples/gitops/argocd/argocd-cm-health.yaml");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["kind"].as_str(), Some("ConfigMap"));
+    assert_eq!(docs[0]["metadata"]["name"].as_str(), Some("argocd-cm"));
+    let script = |kind: &str| {
+        let key = format!("resource.customizations.health.bgp.rustbgpd.io_{kind}");
+        docs[0]["data"][key.as_str()]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = script("BgpNeighbor");
+    for needle in [
+        "observedGeneration",
+        "\"Ready\"",
+        "Healthy",
+        "Degraded",
+        "Progressing",
+    ] {
+        assert!(first.contains(needle), "health check lacks {needle}");
+    }
+    assert_eq!(script("FlowSpecRule"), first);
+    assert_eq!(script("InjectedRoute"), first);
 }
 
 #[test]
@@ -209,9 +255,15 @@ fn flux_objects_install_the_chart_and_apply_the_cr_folder() {
     let docs = documents(rel);
     let chart = &docs[1]["spec"]["chart"]["spec"];
     assert_eq!(chart["chart"].as_str(), Some("./charts/rustbgpd"));
-    assert_eq!(docs[2]["spec"]["path"].as_str(), Some("./examples/gitops/crs"));
+    assert_eq!(
+        docs[2]["spec"]["path"].as_str(),
+        Some("./examples/gitops/crs")
+    );
     // The CRs need the CRDs the HelmRelease installs.
-    assert_eq!(docs[2]["spec"]["dependsOn"][0]["name"].as_str(), Some("rustbgpd"));
+    assert_eq!(
+        docs[2]["spec"]["dependsOn"][0]["name"].as_str(),
+        Some("rustbgpd")
+    );
 }
 
 #[test]
