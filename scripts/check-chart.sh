@@ -65,7 +65,7 @@ install_py() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${PY_PKGS[*]}" ]; then
     return
   fi
-  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  command -v python3 >/dev/null || apt_install python3 python3-venv
   rm -rf "$VENV"
   python3 -m venv "$VENV" || { apt_install python3-venv && python3 -m venv "$VENV"; } \
     || fail "cannot create a Python venv"
