@@ -2,6 +2,7 @@
 # Checks the Helm chart and the example manifests offline (called by scripts/test-all.sh):
 #   - charts/rustbgpd/crds/ is byte-identical to crds/ (helm package does not follow symlinks);
 #   - helm lint (plain and --strict) with the default values and each charts/rustbgpd/ci/*.yaml;
+#   - helm package carries the CRDs and values.schema.json;
 #   - helm template renders with those values, and refuses values it must refuse;
 #   - every rendered manifest validates against the Kubernetes JSON schemas of the oldest
 #     supported (1.28) and newest known (1.37) version, strict (unknown fields are errors);
@@ -100,6 +101,15 @@ for v in "${VALUES[@]}"; do
     || fail "helm lint --strict ${v:-default}: $(cat "$OUT/lint.log")"
 done
 step "helm lint, --strict (${#VALUES[@]} value sets)"
+
+# The packaged chart carries the CRDs (copies, not symlinks) and the values schema.
+"$HELM" package "$CHART" -d "$OUT" >/dev/null || fail "helm package"
+tar -tzf "$OUT"/rustbgpd-*.tgz >"$OUT/package.txt"
+for f in crds/*.yaml; do
+  grep -qx "rustbgpd/$f" "$OUT/package.txt" || fail "packaged chart lacks $f"
+done
+grep -qx rustbgpd/values.schema.json "$OUT/package.txt" || fail "packaged chart lacks values.schema.json"
+step "helm package holds the CRDs and values.schema.json"
 
 # 3. Render. The default set and each ci file must render; bad values must be refused.
 RENDERED=()

@@ -85,7 +85,7 @@ until_ok "RTBH route at the router" sh -c \
 router global rib -a ipv4-flowspec
 router global rib -a ipv4
 k -n ddos wait --for=condition=Ready flowspecrule/dns-amp-203-0-113-10 injectedroute/rtbh-203-0-113-66 --timeout=60s
-k get bgpneighbor e2e-router -o jsonpath='{.status.conditions}' | grep -q '"Ready"' || fail "BgpNeighbor has no Ready condition"
+k wait --for=condition=Ready bgpneighbor/e2e-router --timeout=60s
 
 say "2. Delete the InjectedRoute: the router withdraws it"
 k -n ddos delete injectedroute rtbh-203-0-113-66

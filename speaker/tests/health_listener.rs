@@ -90,7 +90,8 @@ async fn health_follows_the_core_and_nothing_else_is_served() {
     let (handle, rx) = SpeakerHandle::channel(8);
     let (stop_core, stop) = tokio::sync::oneshot::channel();
     info_core(rx, stop);
-    let listener = bind_tcp("127.0.0.1:0".parse().expect("literal"))
+    let ip = testbed::addr::next_loopback_v4();
+    let listener = bind_tcp(SocketAddr::new(IpAddr::V4(ip), 0))
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("bound address");
