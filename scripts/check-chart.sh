@@ -6,6 +6,8 @@
 #   - helm template renders with those values, and refuses values it must refuse;
 #   - every rendered manifest validates against the Kubernetes JSON schemas of the oldest
 #     supported (1.28) and newest known (1.37) version, strict (unknown fields are errors);
+#   - RBAC, securityContext, port-179 modes and probes are what the README promises
+#     (scripts/check-chart-policy.py);
 #   - every rendered speaker config passes `rustbgpd --check`;
 #   - the example custom resources validate against our CRDs' openAPIV3Schema;
 #   - values.yaml validates against values.schema.json.
@@ -149,6 +151,11 @@ for k in "${KUBE_VERSIONS[@]}"; do
 done
 kinds=$(cat "${RENDERED[@]}" | grep -c '^kind: ')
 step "kubernetes-validate --strict ($kinds objects, k8s ${KUBE_VERSIONS[*]})"
+
+# 4b. What the chart promises about those objects (RBAC exactly, securityContext, probes).
+"$PY" scripts/check-chart-policy.py "$OUT/default.yaml" "$OUT/full-values.yaml" >/dev/null \
+  || fail "chart policy (scripts/check-chart-policy.py)"
+step "RBAC, securityContext, port-179 modes and probes as promised"
 
 # 5. Every rendered speaker config is one the speaker accepts.
 # The same build scripts/test-all.sh just ran, so a no-op there (a plain `cargo build -p
