@@ -82,8 +82,9 @@ fn object<S: DeserializeOwned>(
         return None;
     };
     let id = object_id(KUBE_PREFIX, &uid);
-    let spec = o.data.get("spec").cloned().unwrap_or_default();
-    match serde_json::from_value::<S>(spec) {
+    // Deserializing from a borrowed Value avoids cloning every spec on every pass.
+    let spec = o.data.get("spec").unwrap_or(&serde_json::Value::Null);
+    match S::deserialize(spec) {
         Ok(spec) => Some(Object {
             key,
             id,

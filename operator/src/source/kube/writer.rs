@@ -36,7 +36,7 @@ use super::watch::Stores;
 use crate::apply::StatusSink;
 use crate::crd::common::condition_type as ct;
 use crate::ids::KUBE_PREFIX;
-use crate::plan::Plan;
+use crate::plan::Plan as ReconcilePlan;
 use crate::status::ObjectStatus;
 
 /// How soon failed writes are retried when no new batch comes.
@@ -76,7 +76,7 @@ impl KubeStatus {
 }
 
 impl StatusSink for KubeStatus {
-    fn publish(&mut self, plan: &Plan, statuses: &[ObjectStatus]) {
+    fn publish(&mut self, plan: &ReconcilePlan, statuses: &[ObjectStatus]) {
         let items: Vec<Item> = plan
             .objects
             .iter()
@@ -112,9 +112,11 @@ pub struct Report {
     pub held: usize,
 }
 
+/// What the object carries (as far as we know) and the computed status it came from.
 struct Written {
     status: Value,
     resource_version: Option<String>,
+    from: ObjectStatus,
 }
 
 struct Job {
@@ -122,6 +124,16 @@ struct Job {
     prev: Value,
     new: Value,
     resource_version: Option<String>,
+}
+
+/// What one object needs.
+enum Plan {
+    /// Not in the store (deleted), or re-created under another uid.
+    Gone,
+    /// Nothing to write; what we learnt about the object, to skip it faster next time.
+    Unchanged(Option<Written>),
+    /// A status patch.
+    Write(Job),
 }
 
 enum Outcome {
@@ -216,9 +228,14 @@ impl Writer {
                 continue;
             }
             match self.job(item) {
-                Some(Some(job)) => jobs.push(job),
-                Some(None) => report.unchanged += 1,
-                None => report.gone += 1,
+                Plan::Write(job) => jobs.push(job),
+                Plan::Unchanged(seen) => {
+                    report.unchanged += 1;
+                    if let Some(w) = seen {
+                        self.written.insert(item.uid.clone(), w);
+                    }
+                }
+                Plan::Gone => report.gone += 1,
             }
         }
         let this = &*self;
@@ -238,14 +255,21 @@ impl Writer {
         report
     }
 
-    /// None: the object is gone; Some(None): nothing to write.
-    fn job(&self, item: &Item) -> Option<Option<Job>> {
-        let live = self.stores.get(item.kind, &item.namespace, &item.name)?;
+    /// What to do for one object.
+    fn job(&self, item: &Item) -> Plan {
+        let Some(live) = self.stores.get(item.kind, &item.namespace, &item.name) else {
+            return Plan::Gone;
+        };
         if live.uid().as_deref() != Some(item.uid.as_str()) {
-            return None;
+            return Plan::Gone;
         }
         let resource_version = live.resource_version();
-        let prev = match self.written.get(&item.uid) {
+        let known = self.written.get(&item.uid);
+        // Fast path: same computed status, and the object has not changed since.
+        if known.is_some_and(|w| w.resource_version == resource_version && w.from == item.status) {
+            return Plan::Unchanged(None);
+        }
+        let prev = match known {
             // The store has not seen our last write yet: compare with what we wrote.
             Some(w) if w.resource_version == resource_version => w.status.clone(),
             _ => owned(item.kind, live.data.get("status").unwrap_or(&Value::Null)),
@@ -254,14 +278,18 @@ impl Writer {
         let mut new = status_value(item.kind, &item.status, generation);
         keep_live_transition_times(&mut new, &prev);
         if new == prev {
-            return Some(None);
+            return Plan::Unchanged(Some(Written {
+                status: prev,
+                resource_version,
+                from: item.status.clone(),
+            }));
         }
-        Some(Some(Job {
+        Plan::Write(Job {
             item: item.clone(),
             prev,
             new,
             resource_version,
-        }))
+        })
     }
 
     async fn write(&self, job: &Job) -> Outcome {
@@ -318,6 +346,7 @@ impl Writer {
                     Written {
                         status: job.new,
                         resource_version: job.resource_version,
+                        from: job.item.status,
                     },
                 );
             }
