@@ -8,7 +8,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::StreamExt;
 use http::{Request, Response};
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::{Bytes, Frame};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::Client;
 use kube::client::Body;
@@ -42,8 +45,8 @@ impl Seen {
     }
 }
 
-/// What the fake API server answers: a status code and a JSON body, or None to keep the
-/// request open (a watch).
+/// What the fake API server answers: a status code and a JSON body (an array: a watch
+/// stream), or None to keep the request open (an idle watch).
 type Responder = Box<dyn Fn(&Seen) -> Option<(u16, Value)> + Send + Sync>;
 
 struct FakeApi {
@@ -51,9 +54,11 @@ struct FakeApi {
     seen: Arc<Mutex<Vec<Seen>>>,
 }
 
+type Reply = Response<BoxBody<Bytes, std::io::Error>>;
+
 impl FakeApi {
     fn start(responder: Responder) -> FakeApi {
-        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Reply>();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         tokio::spawn(async move {
@@ -65,7 +70,7 @@ impl FakeApi {
                     Some((code, body)) => send.send_response(
                         Response::builder()
                             .status(code)
-                            .body(Body::from(serde_json::to_vec(&body).expect("json")))
+                            .body(encode(body))
                             .expect("response"),
                     ),
                     None => open.push(send),
@@ -82,6 +87,28 @@ impl FakeApi {
         std::mem::take(&mut *self.seen.lock().expect("log"))
     }
 }
+
+/// A JSON body; a top-level array is a watch stream sent in chunks [`CHUNK_GAP`] apart, each
+/// element an array of events (one JSON event per line).
+fn encode(body: Value) -> BoxBody<Bytes, std::io::Error> {
+    let Value::Array(chunks) = body else {
+        let bytes = Bytes::from(serde_json::to_vec(&body).expect("json"));
+        return Full::new(bytes).map_err(|never| match never {}).boxed();
+    };
+    let frames = futures::stream::iter(chunks).then(|chunk| async move {
+        tokio::time::sleep(CHUNK_GAP).await;
+        let mut bytes = Vec::new();
+        for e in chunk.as_array().into_iter().flatten() {
+            bytes.extend(serde_json::to_vec(e).expect("json"));
+            bytes.push(b'\n');
+        }
+        Ok(Frame::data(Bytes::from(bytes)))
+    });
+    BodyExt::boxed(StreamBody::new(frames))
+}
+
+/// The pause between the chunks of a watch stream.
+const CHUNK_GAP: Duration = Duration::from_millis(10);
 
 async fn seen_of(req: Request<Body>) -> Seen {
     let method = req.method().to_string();
@@ -863,6 +890,83 @@ async fn a_lease_held_by_another_replica_is_not_taken() {
     assert!(
         api.take().iter().any(|s| s.method == "GET"),
         "the Lease was read"
+    );
+    stop.send_replace(true);
+}
+
+fn rule_json(i: u32, rv: u32) -> Value {
+    json!({
+        "apiVersion": "bgp.rustbgpd.io/v1alpha1", "kind": "FlowSpecRule",
+        "metadata": {"name": format!("r{i}"), "namespace": "ddos", "uid": format!("u{i}"),
+                     "generation": 1, "resourceVersion": rv.to_string(),
+                     "creationTimestamp": "2026-11-25T10:00:00Z"},
+        "spec": {"match": {"destinationPrefix": format!("203.0.113.{i}/32")}, "actions": {"discard": true}},
+    })
+}
+
+#[tokio::test]
+async fn a_burst_of_watch_events_is_debounced() {
+    const BURST: u32 = 200;
+    // Chunks arrive CHUNK_GAP apart, 100 ms in all: more than one DEBOUNCE.
+    const CHUNKS: usize = 10;
+    let watched = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let api = FakeApi::start(Box::new(move |s| {
+        let kind = match s.path.rsplit('/').next() {
+            Some("bgpneighbors") => Kind::BgpNeighbor,
+            Some("flowspecrules") => Kind::FlowSpecRule,
+            Some("injectedroutes") => Kind::InjectedRoute,
+            _ => return Some(status_error(404, "NotFound")),
+        };
+        if !s.query_has("watch=true") {
+            return Some(list(
+                kind,
+                vec![rule_json(0, 5)]
+                    .into_iter()
+                    .filter(|_| kind == Kind::FlowSpecRule)
+                    .collect(),
+            ));
+        }
+        if kind != Kind::FlowSpecRule || watched.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            return None;
+        }
+        // One watch response carrying a burst in CHUNKS chunks: BURST additions, then the
+        // deletion of r0.
+        let mut events: Vec<Value> = (1..=BURST)
+            .map(|i| json!({"type": "ADDED", "object": rule_json(i, 10 + i)}))
+            .collect();
+        events.push(json!({"type": "DELETED", "object": rule_json(0, 10 + BURST + 1)}));
+        let size = events.len().div_ceil(CHUNKS);
+        let lines: Vec<Value> = events
+            .chunks(size)
+            .map(|c| Value::Array(c.to_vec()))
+            .collect();
+        Some((200, Value::Array(lines)))
+    }));
+    let (stop, stop_rx) = watch::channel(false);
+    let source = kwatch::start(&api.client, None, stop_rx.clone());
+    let (tx, mut rx) = watch::channel(Arc::new(Inputs::default()));
+    tokio::spawn(source.publish(api.client.clone(), Duration::from_secs(600), tx, stop_rx));
+    assert!(kwatch::first(&mut rx).await);
+    let mut publishes = 0;
+    while let Ok(Ok(())) = tokio::time::timeout(Duration::from_millis(800), rx.changed()).await {
+        publishes += 1;
+        if rx.borrow_and_update().flowspecs.len() == BURST as usize {
+            break;
+        }
+    }
+    let inputs = rx.borrow().clone();
+    assert_eq!(
+        inputs.flowspecs.len(),
+        BURST as usize,
+        "every addition seen"
+    );
+    assert!(
+        inputs.flowspecs.iter().all(|f| f.id != "k8s:u0"),
+        "the deletion seen"
+    );
+    assert!(
+        (1..=CHUNKS / 2).contains(&publishes),
+        "{publishes} publishes for {CHUNKS} chunks of watch events"
     );
     stop.send_replace(true);
 }
