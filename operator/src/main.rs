@@ -92,7 +92,7 @@ async fn kubernetes(cli: &Cli, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
         namespace: cli.lease_namespace(),
         identity: identity.clone(),
     };
-    let leader = lease::elect(client.clone(), lease_cfg, stop_rx.clone());
+    let (leader, election) = lease::elect(client.clone(), lease_cfg, stop_rx.clone());
     let (sink, batches) = KubeStatus::channel();
     let ready = m.clone();
     let writer = Writer::new(client, stores, leader, &identity)
@@ -111,7 +111,7 @@ async fn kubernetes(cli: &Cli, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
     }
     tracing::info!("stopping; the speaker keeps what it announces");
     let _ = stop_tx.send(true);
-    let _ = tokio::join!(publisher, writer);
+    let _ = tokio::join!(publisher, writer, election);
     if let Some(r) = reconciler {
         let _ = r.await;
     }

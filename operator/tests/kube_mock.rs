@@ -838,7 +838,7 @@ fn lease_config() -> operator::source::kube::lease::LeaseConfig {
 async fn the_lease_is_acquired_with_get_create_and_patch_only() {
     let api = FakeApi::start(lease_server(None));
     let (stop, stop_rx) = watch::channel(false);
-    let mut leader =
+    let (mut leader, election) =
         operator::source::kube::lease::elect(api.client.clone(), lease_config(), stop_rx);
     tokio::time::timeout(Duration::from_secs(10), leader.wait_for(|l| *l))
         .await
@@ -868,7 +868,17 @@ async fn the_lease_is_acquired_with_get_create_and_patch_only() {
         verbs.iter().all(|v| ["GET", "POST", "PATCH"].contains(v)),
         "RBAC: leases get, create, patch: {verbs:?}"
     );
+    // Shutdown releases the Lease, so another replica takes over without waiting it out.
     stop.send_replace(true);
+    tokio::time::timeout(Duration::from_secs(10), election)
+        .await
+        .expect("election ends at shutdown")
+        .expect("election task");
+    let released = api
+        .take()
+        .into_iter()
+        .any(|s| s.method == "PATCH" && s.body["spec"].get("holderIdentity") == Some(&Value::Null));
+    assert!(released, "the Lease is released at shutdown");
 }
 
 #[tokio::test]
@@ -883,7 +893,7 @@ async fn a_lease_held_by_another_replica_is_not_taken() {
     });
     let api = FakeApi::start(lease_server(Some(held)));
     let (stop, stop_rx) = watch::channel(false);
-    let mut leader =
+    let (mut leader, election) =
         operator::source::kube::lease::elect(api.client.clone(), lease_config(), stop_rx);
     let got = tokio::time::timeout(Duration::from_secs(2), leader.wait_for(|l| *l)).await;
     assert!(got.is_err(), "took a Lease another replica holds");
@@ -892,6 +902,14 @@ async fn a_lease_held_by_another_replica_is_not_taken() {
         "the Lease was read"
     );
     stop.send_replace(true);
+    tokio::time::timeout(Duration::from_secs(10), election)
+        .await
+        .expect("election ends at shutdown")
+        .expect("election task");
+    assert!(
+        !api.take().iter().any(|s| s.method == "PATCH"),
+        "another replica's Lease is left alone"
+    );
 }
 
 fn rule_json(i: u32, rv: u32) -> Value {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use kube::Client;
 use kube_lease_manager::LeaseManagerBuilder;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// Where the Lease is and who we are.
 #[derive(Clone, Debug)]
@@ -21,14 +22,15 @@ pub struct LeaseConfig {
 }
 
 /// Starts leader election; the receiver says whether this replica holds the Lease. The task
-/// ends (and the Lease is released) when `shutdown` turns true.
+/// ends, having released the Lease (so another replica takes over at once), when `shutdown`
+/// turns true.
 pub fn elect(
     client: Client,
     cfg: LeaseConfig,
     mut shutdown: watch::Receiver<bool>,
-) -> watch::Receiver<bool> {
+) -> (watch::Receiver<bool>, JoinHandle<()>) {
     let (tx, rx) = watch::channel(false);
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let mut backoff = Duration::from_secs(1);
         while !*shutdown.borrow() {
             let built = LeaseManagerBuilder::new(client.clone(), &cfg.name)
@@ -53,7 +55,7 @@ pub fn elect(
             backoff = (backoff * 2).min(Duration::from_secs(30));
         }
     });
-    rx
+    (rx, task)
 }
 
 /// Mirrors the manager's state into `tx` until the manager stops or shutdown.

@@ -4,7 +4,8 @@
 //! to a `watch` channel, so a slow API server never delays reconciling (and a backlog
 //! collapses to the newest batch). [`Writer`] drains that channel in its own task:
 //!
-//! - it writes only while this replica holds the Lease;
+//! - it writes only while this replica holds the Lease (every replica programs its own
+//!   speaker; the status shows the Lease holder's speaker);
 //! - it writes an object only when its status differs from the one the object carries (or
 //!   the one it wrote last, while the watch has not caught up): 10 000 unchanged objects
 //!   cost no request;
