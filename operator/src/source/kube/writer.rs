@@ -207,8 +207,11 @@ impl Writer {
                 _ = shutdown.changed() => return,
             }
             let batch = batches.borrow_and_update().clone();
-            let r = self.pass(&batch).await;
-            retry = r.conflicts + r.failed > 0;
+            // A first pass over 10 000 objects takes a while: do not hold up shutdown.
+            tokio::select! {
+                r = self.pass(&batch) => retry = r.conflicts + r.failed > 0,
+                _ = shutdown.changed() => return,
+            }
         }
     }
 
