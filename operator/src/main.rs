@@ -61,8 +61,11 @@ async fn main() -> ExitCode {
 async fn from_dir(dir: PathBuf, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
     cfg.prefix = DIR_PREFIX.to_owned();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let (tx, rx) = watch::channel(Arc::new(Inputs::default()));
-    let origins = Arc::new(Mutex::new(Default::default()));
+    // The loop starts from a complete read of the folder: started with empty inputs it would
+    // withdraw every `dir:` id the speaker holds until the watcher's first read lands.
+    let (first, from) = dir::read(&dir);
+    let (tx, rx) = watch::channel(Arc::new(first));
+    let origins = Arc::new(Mutex::new(from));
     let watcher = tokio::spawn(dir::watch(dir, tx, origins.clone(), stop_rx.clone()));
     let reconciler = tokio::spawn(apply::run(cfg, rx, DirStatus::new(origins), m, stop_rx));
     wait_for_signal().await;
