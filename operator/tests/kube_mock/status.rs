@@ -153,7 +153,13 @@ fn events<'a>(seen: &'a [Seen], path: &str) -> Vec<&'a Seen> {
 async fn status_is_server_side_applied_to_the_status_subresource() {
     let api = FakeApi::start(Box::new(|s| Some(accept(s))));
     let (_l, rx) = leader(true);
-    let (mut w, _writers) = writer(&api, rx);
+    let (mut w, mut writers) = writer(&api, rx);
+    let mut syn = dynamic(Kind::FlowSpecRule, Some("ddos"), "syn", "u1", Value::Null);
+    syn.data["spec"] = json!({
+        "match": {"destinationPrefix": "203.0.113.9/32"},
+        "actions": {"rateLimitBytesPerSecond": 1_250_000},
+    });
+    put(&mut writers, Kind::FlowSpecRule, syn);
     let r = w
         .pass(&[
             item(
@@ -193,6 +199,9 @@ async fn status_is_server_side_applied_to_the_status_subresource() {
     assert_eq!(status["observedGeneration"], 2);
     assert_eq!(status["announcedCount"], 1);
     assert_eq!(status["announcedTo"][0]["neighbor"], "edge1");
+    // The printer columns' fields, from the stored spec.
+    assert_eq!(status["family"], "ipv4");
+    assert_eq!(status["action"], "rate-limit 1250000 B/s");
     let ready = status["conditions"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["type"] == "Ready"))

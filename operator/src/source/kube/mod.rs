@@ -6,7 +6,8 @@
 //! - [`convert`]: reflector stores → `Inputs` (ids `k8s:<metadata.uid>`).
 //! - [`secrets`]: `passwordSecretRef` values, fetched by name with `get` only.
 //! - [`watch`]: the reflectors and the debounced publisher of `Inputs`.
-//! - [`status`], [`events`]: the status patch and the Events of a transition (pure).
+//! - [`status`], [`summary`], [`events`]: the status patch (with a FlowSpecRule's `family`
+//!   and `action` for `kubectl get`) and the Events of a transition (pure).
 //! - [`writer`]: the [`crate::apply::StatusSink`] and the task that writes status and Events,
 //!   only while this replica holds the Lease ([`lease`]).
 //!
@@ -49,6 +50,7 @@ pub mod kinds;
 pub mod lease;
 pub mod secrets;
 pub mod status;
+pub mod summary;
 pub mod watch;
 pub mod writer;
 

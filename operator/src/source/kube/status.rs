@@ -8,6 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::kinds::Kind;
+use super::summary;
 use crate::crd::{BgpNeighborStatus, FlowSpecRuleStatus, InjectedRouteStatus};
 use crate::status::ObjectStatus;
 
@@ -15,7 +16,16 @@ use crate::status::ObjectStatus;
 fn owned_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::BgpNeighbor => &["observedGeneration", "conditions"],
-        Kind::FlowSpecRule | Kind::InjectedRoute => &[
+        Kind::FlowSpecRule => &[
+            "observedGeneration",
+            "conditions",
+            "family",
+            "action",
+            "announcedTo",
+            "announcedCount",
+            "expiresAt",
+        ],
+        Kind::InjectedRoute => &[
             "observedGeneration",
             "conditions",
             "announcedTo",
@@ -26,8 +36,9 @@ fn owned_fields(kind: Kind) -> &'static [&'static str] {
 }
 
 /// The kind's status for `s`, as JSON. `generation` replaces an unknown (0) generation, the
-/// case of objects the planner rejected.
-pub fn status_value(kind: Kind, s: &ObjectStatus, generation: i64) -> Value {
+/// case of objects the planner rejected; `spec` (the stored object's) gives a FlowSpecRule's
+/// `family` and `action`.
+pub fn status_value(kind: Kind, s: &ObjectStatus, generation: i64, spec: &Value) -> Value {
     let mut s = s.clone();
     if s.observed_generation == 0 {
         s.observed_generation = generation;
@@ -47,9 +58,10 @@ pub fn status_value(kind: Kind, s: &ObjectStatus, generation: i64) -> Value {
             observed_generation: g,
             conditions: s.conditions,
             announced_to: s.announced_to,
+            family: summary::family(spec),
+            action: summary::action(spec),
             announced_count: count,
             expires_at: s.expires_at,
-            ..Default::default()
         }),
         Kind::InjectedRoute => serde_json::to_value(InjectedRouteStatus {
             observed_generation: g,
@@ -131,10 +143,10 @@ mod tests {
 
     #[test]
     fn neighbor_status_has_no_route_fields() {
-        let v = status_value(Kind::BgpNeighbor, &status("True", 2), 9);
+        let v = status_value(Kind::BgpNeighbor, &status("True", 2), 9, &Value::Null);
         assert_eq!(v["observedGeneration"], 2);
         assert!(v.get("announcedCount").is_none());
-        let v = status_value(Kind::FlowSpecRule, &status("True", 0), 9);
+        let v = status_value(Kind::FlowSpecRule, &status("True", 0), 9, &Value::Null);
         assert_eq!(
             v["observedGeneration"], 9,
             "rejected objects take the live generation"
@@ -149,13 +161,13 @@ mod tests {
             "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2020-01-01T00:00:00Z"}],
             "observedGeneration": 2, "announcedCount": 0, "foreign": 1,
         });
-        let mut same = status_value(Kind::FlowSpecRule, &status("True", 2), 2);
+        let mut same = status_value(Kind::FlowSpecRule, &status("True", 2), 2, &Value::Null);
         keep_live_transition_times(&mut same, &live);
         assert_eq!(
             same["conditions"][0]["lastTransitionTime"],
             "2020-01-01T00:00:00Z"
         );
-        let mut flipped = status_value(Kind::FlowSpecRule, &status("False", 2), 2);
+        let mut flipped = status_value(Kind::FlowSpecRule, &status("False", 2), 2, &Value::Null);
         keep_live_transition_times(&mut flipped, &live);
         assert_ne!(
             flipped["conditions"][0]["lastTransitionTime"],

@@ -279,7 +279,8 @@ impl Writer {
             _ => owned(item.kind, live.data.get("status").unwrap_or(&Value::Null)),
         };
         let generation = live.metadata.generation.unwrap_or(1);
-        let mut new = status_value(item.kind, &item.status, generation);
+        let spec = live.data.get("spec").unwrap_or(&Value::Null);
+        let mut new = status_value(item.kind, &item.status, generation, spec);
         keep_live_transition_times(&mut new, &prev);
         if new == prev {
             return Plan::Unchanged(Some(Written {
