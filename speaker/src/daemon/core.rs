@@ -41,6 +41,8 @@ pub struct Core {
     pub metrics: Metrics,
     /// Standalone persistence target; `dirty` says a save is due at the next tick.
     pub state_file: Option<std::path::PathBuf>,
+    /// Neighbors added over gRPC (persisted with the injections).
+    pub runtime: super::runtime::RuntimeNeighbors,
     dirty: bool,
 }
 
@@ -55,6 +57,7 @@ impl Core {
             info,
             metrics,
             state_file: None,
+            runtime: Default::default(),
             dirty: false,
         }
     }
@@ -200,6 +203,7 @@ impl Core {
                 .values()
                 .map(|e| e.spec.spec.clone())
                 .collect(),
+            neighbors: self.runtime.snapshot(),
         };
         match tokio::task::spawn_blocking(move || super::persist::save(&path, &snap)).await {
             Ok(Ok(())) => {}
@@ -215,6 +219,10 @@ impl Core {
                 | Command::DeletePaths { .. }
                 | Command::InjectFlowSpecs { .. }
                 | Command::DeleteFlowSpecs { .. }
+                | Command::AddNeighbor { .. }
+                | Command::DeleteNeighbor { .. }
+                | Command::EnableNeighbor { .. }
+                | Command::DisableNeighbor { .. }
         ) {
             self.dirty = self.state_file.is_some();
         }
@@ -284,10 +292,12 @@ impl Core {
                 let existed = self
                     .peers
                     .remove(config.neighbor.address, StopReason::Deconfigured);
+                self.runtime.added(&config);
                 self.peers.add(config.neighbor);
                 let _ = reply.send(Ok(existed));
             }
             Command::DeleteNeighbor { address, reply } => {
+                self.runtime.deleted(address);
                 let r = if self.peers.remove(address, StopReason::Deconfigured) {
                     Ok(())
                 } else {
@@ -296,6 +306,7 @@ impl Core {
                 let _ = reply.send(r);
             }
             Command::EnableNeighbor { address, reply } => {
+                self.runtime.set_enabled(address, true);
                 let _ = reply.send(self.to_peer(address, PeerCommand::Start));
             }
             Command::DisableNeighbor {
@@ -303,6 +314,7 @@ impl Core {
                 shutdown_message,
                 reply,
             } => {
+                self.runtime.set_enabled(address, false);
                 let stop = PeerCommand::Stop(StopReason::AdminShutdown(shutdown_message));
                 let _ = reply.send(self.to_peer(address, stop));
             }
