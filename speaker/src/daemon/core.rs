@@ -4,9 +4,8 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::SystemTime;
 
-use bgp_wire::AfiSafi;
 use tokio::sync::{broadcast, mpsc};
-use tracing::{info, warn};
+use tracing::warn;
 
 use super::families::{from_afi_safi, to_afi_safi};
 use super::injected::{Interner, Registry, flowspec_view, path_view, rib_flowspec, rib_path};
@@ -14,8 +13,7 @@ use super::neighbors::neighbor_info;
 use super::routes::list_routes;
 use crate::command::{
     BatchResult, Command, CommandError, FlowSpecSelector, InjectFlowSpec, InjectOutcome,
-    InjectPath, PathSelector, RouteEvent, RouteEventKind, RouteWatch, SoftResetDirection,
-    SpeakerInfo,
+    InjectPath, PathSelector, RouteEvent, RouteEventKind, RouteWatch, SpeakerInfo,
 };
 use crate::fsm::StopReason;
 use crate::peer::{PeerCommand, PeerEvent, PeerManager};
@@ -123,9 +121,7 @@ impl Core {
                     .get_or_create(&Metrics::neighbor(peer))
                     .set(n);
             }
-            PeerEvent::RouteRefresh { peer, refresh } => {
-                info!(%peer, family = %refresh.family, "route refresh requested; full resend not implemented yet");
-            }
+            PeerEvent::RouteRefresh { peer, refresh } => self.on_route_refresh(peer, refresh),
         }
     }
 
@@ -154,7 +150,7 @@ impl Core {
     }
 
     /// Sends what the RIB produced: UPDATEs to sessions, stops, watch events.
-    fn dispatch(&mut self, out: Output<crate::rib::WireFlowRule>) {
+    pub(super) fn dispatch(&mut self, out: Output<crate::rib::WireFlowRule>) {
         for (peer, msgs) in out.messages {
             if let Some(h) = self.peers.get(&peer) {
                 h.send(PeerCommand::Send(msgs));
@@ -463,37 +459,6 @@ impl Core {
         }
         self.dispatch(out);
         n as u64
-    }
-
-    fn soft_reset(
-        &mut self,
-        address: Option<IpAddr>,
-        direction: SoftResetDirection,
-        family: Option<crate::config::Family>,
-    ) -> Result<(), CommandError> {
-        if direction != SoftResetDirection::In {
-            return Err(CommandError::FailedPrecondition(
-                "soft reset out is not implemented yet; use direction \"in\"".into(),
-            ));
-        }
-        let targets: Vec<IpAddr> = match address {
-            Some(a) => vec![a],
-            None => self.peers.handles().map(|h| h.address).collect(),
-        };
-        for a in targets {
-            let fams: Vec<AfiSafi> = match family {
-                Some(f) => vec![to_afi_safi(f)],
-                None => self
-                    .peers
-                    .neighbor(&a)
-                    .map(|n| n.families.iter().map(|f| to_afi_safi(*f)).collect())
-                    .unwrap_or_default(),
-            };
-            for f in fams {
-                self.to_peer(a, PeerCommand::RouteRefresh(f))?;
-            }
-        }
-        Ok(())
     }
 
     fn to_peer(&self, address: IpAddr, cmd: PeerCommand) -> Result<(), CommandError> {

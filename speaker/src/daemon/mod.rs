@@ -8,6 +8,7 @@ pub mod injected;
 pub mod metrics;
 pub mod neighbors;
 pub mod persist;
+pub mod refresh;
 pub mod routes;
 pub mod runtime;
 pub mod views;

@@ -1,0 +1,102 @@
+//! Route refresh: a family's Adj-RIB-Out sent again, unchanged counters, BoRR/EoRR around
+//! it when Enhanced Route Refresh was negotiated.
+
+use super::*;
+
+const A: &str = "192.0.2.1";
+
+fn rib_and_info(enhanced: bool) -> (TRib, PeerInfo) {
+    let mut i = info(65001, "192.0.2.254", ALL);
+    i.negotiated.enhanced_route_refresh = enhanced;
+    let mut rib = rib_with(&[(A, i.clone())]);
+    let a = attrs(|a| a.med = Some(5));
+    let b = attrs(|a| a.med = Some(6));
+    rib.inject_path("p1", inj("203.0.113.0/25", &a)).unwrap();
+    rib.inject_path("p2", inj("203.0.113.128/25", &b)).unwrap();
+    rib.inject_path("p3", inj("2001:db8:9::/48", &a)).unwrap();
+    let rule = InjectedFlowSpec {
+        family: AfiSafi::IPV4_FLOWSPEC,
+        rule: TestRule::to("203.0.113.10/32", 17),
+        next_hop: None,
+        attrs: attrs(|_| {}),
+        neighbors: Vec::new(),
+    };
+    rib.inject_flowspec("f1", rule).unwrap();
+    (rib, i)
+}
+
+fn advertised(rib: &TRib, family: AfiSafi) -> u64 {
+    rib.counters(ip(A))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(f, _)| *f == family)
+        .map_or(0, |(_, c)| c.advertised)
+}
+
+#[test]
+fn refresh_resends_exactly_the_family_and_keeps_counters() {
+    let (rib, i) = rib_and_info(false);
+    let before = advertised(&rib, AfiSafi::IPV4_UNICAST);
+    let out = rib.resend(ip(A), AfiSafi::IPV4_UNICAST);
+    let mut view = View::default();
+    apply(&mut view, &out, A, &i);
+    assert_eq!(view.prefixes(), vec!["203.0.113.0/25", "203.0.113.128/25"]);
+    assert_eq!(view.get("203.0.113.0/25").0.med, Some(5));
+    assert_eq!(view.get("203.0.113.128/25").0.med, Some(6));
+    assert!(view.eor.is_empty(), "no End-of-RIB on a refresh");
+    assert_eq!(advertised(&rib, AfiSafi::IPV4_UNICAST), before);
+    assert_eq!(before, 2);
+
+    let v6 = rib.resend(ip(A), AfiSafi::IPV6_UNICAST);
+    let mut view = View::default();
+    apply(&mut view, &v6, A, &i);
+    assert_eq!(view.prefixes(), vec!["2001:db8:9::/48"]);
+
+    let flow = decode(
+        &msgs(&rib.resend(ip(A), AfiSafi::IPV4_FLOWSPEC), A),
+        &ctx_of(&i),
+    );
+    assert_eq!(flow.len(), 1);
+    assert!(flow[0].mp_reach.is_some());
+}
+
+#[test]
+fn enhanced_refresh_wraps_the_routes_in_borr_and_eorr() {
+    let (rib, i) = rib_and_info(true);
+    let m = msgs(&rib.resend(ip(A), AfiSafi::IPV4_UNICAST), A);
+    let kinds: Vec<String> = m
+        .iter()
+        .map(|b| match Message::decode(b, &ctx_of(&i)).unwrap() {
+            Message::RouteRefresh(r) => {
+                assert_eq!(r.family, AfiSafi::IPV4_UNICAST);
+                format!("{:?}", r.subtype)
+            }
+            Message::Update(u) => format!("update {}", u.nlri.len()),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, vec!["Begin", "update 2", "End"]);
+}
+
+#[test]
+fn refresh_of_an_unnegotiated_family_or_unknown_peer_sends_nothing() {
+    let (rib, _) = rib_and_info(true);
+    assert!(
+        rib.resend(ip(A), AfiSafi::IPV6_FLOWSPEC)
+            .messages
+            .is_empty()
+    );
+    assert!(!rib.peer_has_family(ip(A), AfiSafi::IPV6_FLOWSPEC));
+    assert!(rib.peer_has_family(ip(A), AfiSafi::IPV4_UNICAST));
+    let other = rib.resend(ip("198.51.100.9"), AfiSafi::IPV4_UNICAST);
+    assert!(other.messages.is_empty());
+}
+
+#[test]
+fn a_refresh_after_a_withdrawal_no_longer_carries_the_route() {
+    let (mut rib, i) = rib_and_info(false);
+    rib.remove_path("p1").unwrap();
+    let mut view = View::default();
+    apply(&mut view, &rib.resend(ip(A), AfiSafi::IPV4_UNICAST), A, &i);
+    assert_eq!(view.prefixes(), vec!["203.0.113.128/25"]);
+}
