@@ -580,3 +580,31 @@ async fn soft_reset_in_and_out() {
     lab.speaker.stop().await;
     support::report_time("gobgp soft_reset_in_and_out", start);
 }
+
+/// FlowSpec announced by gobgpd reaches our Adj-RIB-In validated per RFC 8955 §6: the rule
+/// inside gobgpd's own unicast route is accepted and best, the orphan one filtered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn received_flowspec_is_validated() {
+    use support::scenario::{FLOW_OK_DST, FLOW_ORPHAN_DST, assert_received_flowspec};
+    let Some(lab) = lab(&[EBGP]).await else {
+        return;
+    };
+    let go = &lab.peers[0].1;
+    for r in ebgp_routes(2) {
+        go.add_route(&r).unwrap();
+    }
+    let ok = format!(
+        "match destination {FLOW_OK_DST} protocol udp destination-port ==53 then rate-limit 9600"
+    );
+    go.add_flowspec(Family::Ipv4FlowSpec, &ok).unwrap();
+    let orphan = format!("match destination {FLOW_ORPHAN_DST} protocol tcp then discard");
+    go.add_flowspec(Family::Ipv4FlowSpec, &orphan).unwrap();
+    assert_received_flowspec(&lab.speaker, lab.addr(0)).await;
+    // Withdrawn by gobgpd: gone from our Adj-RIB-In and best table.
+    go.del_flowspec(Family::Ipv4FlowSpec, &ok).unwrap();
+    lab.speaker
+        .wait_received(lab.addr(0), "ipv4_flowspec", |r| r.len() == 1)
+        .await;
+    assert!(lab.speaker.best("ipv4_flowspec").await.is_empty());
+    lab.speaker.stop().await;
+}
