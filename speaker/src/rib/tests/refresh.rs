@@ -75,7 +75,8 @@ fn enhanced_refresh_wraps_the_routes_in_borr_and_eorr() {
             other => panic!("unexpected {other:?}"),
         })
         .collect();
-    assert_eq!(kinds, vec!["Begin", "update 2", "End"]);
+    // Two attribute sets (MED 5 and 6): two UPDATEs between the markers.
+    assert_eq!(kinds, vec!["Begin", "update 1", "update 1", "End"]);
 }
 
 #[test]
