@@ -322,6 +322,14 @@ async fn flowspec_every_component_and_action() {
     support::report_time("frr flowspec_every_component_and_action", start);
 }
 
+/// Our Adj-RIB-In of unicast routes from `peer`, without ages (a re-sent route's restarts).
+async fn received_unicast(speaker: &Speaker, peer: IpAddr) -> Vec<bgpd_api::v1::Route> {
+    let mut all = speaker.received(peer, "ipv4_unicast").await;
+    all.extend(speaker.received(peer, "ipv6_unicast").await);
+    all.iter_mut().for_each(|r| r.age_seconds = 0);
+    all
+}
+
 /// FRR's `show bgp neighbors US json` for our session.
 fn frr_neighbor(frr: &Frr, us: IpAddr) -> serde_json::Value {
     let out = frr
@@ -340,14 +348,17 @@ async fn our_refresh_counters(speaker: &Speaker, peer: IpAddr) -> (u64, u64, u64
 
 /// `clear bgp US soft in` makes FRR send ROUTE-REFRESH; we answer with our Adj-RIB-Out
 /// inside BoRR/EoRR (FRR negotiates enhanced route refresh) and FRR still holds our routes.
+/// Our SoftReset(in) the other way: FRR counts our two ROUTE-REFRESH requests; our
+/// Adj-RIB-In is unchanged.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn route_refresh_from_frr_is_answered() {
     let start = Instant::now();
-    let Some(mut lab) = lab(&[(EBGP_AS, &support::UNICAST[..], Vec::new())]).await else {
+    let Some(mut lab) = lab(&[(EBGP_AS, &support::UNICAST[..], ebgp_routes(4))]).await else {
         return;
     };
     let peer = lab.addr(0);
     let us: IpAddr = lab.speaker.addr.into();
+    assert_received_from_ebgp(&lab.speaker, peer, 4).await;
     let mut api = lab.speaker.injection().await;
     api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
     api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
@@ -384,6 +395,37 @@ async fn route_refresh_from_frr_is_answered() {
     assert_eq!(delta("updatesRecv"), 2, "{stats1}");
     // EoRR ended the refresh without purging anything: every route still there.
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+
+    let before = received_unicast(&lab.speaker, peer).await;
+    // FRR's two routes, and our two reflected back (AS loop: kept, filtered).
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert_eq!(
+        before.iter().filter(|r| r.filtered).count(),
+        2,
+        "{before:?}"
+    );
+    let mut nb = lab.speaker.neighbors().await;
+    let soft_in = bgpd_api::v1::SoftResetRequest {
+        address: peer.to_string(),
+        direction: "in".into(),
+        family: String::new(),
+    };
+    // Observed: FRR 8.4 counts the requests but re-sends nothing (no BoRR/EoRR, no
+    // UPDATE: its duplicate suppression), so only the count and our intact RIB are checked
+    // here; gobgpd's re-send is checked in interop_gobgp, the BoRR/EoRR handling in RIB tests.
+    nb.soft_reset(soft_in).await.unwrap();
+    let frr = &lab.peers[0].1;
+    support::eventually("FRR counts our ROUTE-REFRESH", WAIT, || async {
+        let st = frr_neighbor(frr, us)["messageStats"].clone();
+        (n(&st, "routeRefreshRecv") >= n(&stats1, "routeRefreshRecv") + 2).then_some(())
+    })
+    .await;
+    let stats2 = frr_neighbor(&lab.peers[0].1, us)["messageStats"].clone();
+    assert_eq!(
+        n(&stats2, "routeRefreshRecv") - n(&stats1, "routeRefreshRecv"),
+        2
+    );
+    assert_eq!(received_unicast(&lab.speaker, peer).await, before);
     lab.speaker.stop().await;
     support::report_time("frr route_refresh_from_frr_is_answered", start);
 }

@@ -26,7 +26,8 @@ const METRICS_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 /// Injections are written to the state file at most this often (batched).
 const PERSIST_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Route events kept for slow watchers before they are told they lagged.
+/// Route events kept for slow watchers before they are told they lagged. The slots are
+/// allocated up front, hence `Arc`s in them (unboxed events made this buffer ~25 MB).
 const WATCH_BUFFER: usize = 65_536;
 
 pub struct Core {
@@ -34,7 +35,7 @@ pub struct Core {
     pub peers: PeerManager,
     pub paths: Registry<InjectPath>,
     pub flows: Registry<InjectFlowSpec>,
-    pub watch: broadcast::Sender<RouteEvent>,
+    pub watch: broadcast::Sender<std::sync::Arc<RouteEvent>>,
     pub info: SpeakerInfo,
     pub metrics: Metrics,
     /// Standalone persistence target; `dirty` says a save is due at the next tick.
@@ -167,7 +168,7 @@ impl Core {
         if self.watch.receiver_count() > 0 {
             for change in out.events {
                 if let Some(ev) = route_event(change) {
-                    let _ = self.watch.send(ev);
+                    let _ = self.watch.send(std::sync::Arc::new(ev));
                 }
             }
         }

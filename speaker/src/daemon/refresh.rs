@@ -17,7 +17,7 @@ use crate::peer::{PeerCommand, PeerStatus};
 
 impl Core {
     /// A ROUTE-REFRESH from `peer`: a request is answered with the family's Adj-RIB-Out;
-    /// the peer's own BoRR/EoRR markers need nothing from us.
+    /// the peer's own BoRR/EoRR bracket its re-sent routes (stale ones go at EoRR).
     pub(super) fn on_route_refresh(&mut self, peer: IpAddr, refresh: RouteRefresh) {
         match refresh.subtype {
             RefreshSubtype::Request if self.rib.peer_has_family(peer, refresh.family) => {
@@ -29,7 +29,17 @@ impl Core {
             RefreshSubtype::Request => {
                 info!(%peer, family = %refresh.family, "route refresh for a family not negotiated; ignored");
             }
-            other => debug!(%peer, family = %refresh.family, ?other, "route refresh marker"),
+            RefreshSubtype::Begin => {
+                debug!(%peer, family = %refresh.family, "peer begins a route refresh");
+                self.rib.begin_refresh_from(peer, refresh.family);
+            }
+            RefreshSubtype::End => {
+                debug!(%peer, family = %refresh.family, "peer ends a route refresh");
+                let out = self.rib.end_refresh_from(peer, refresh.family);
+                self.dispatch(out);
+            }
+            // RFC 7313 §5: other subtypes are ignored.
+            RefreshSubtype::Other(_) => {}
         }
     }
 

@@ -101,3 +101,74 @@ fn a_refresh_after_a_withdrawal_no_longer_carries_the_route() {
     apply(&mut view, &rib.resend(ip(A), AfiSafi::IPV4_UNICAST), A, &i);
     assert_eq!(view.prefixes(), vec!["203.0.113.128/25"]);
 }
+
+/// Two IPv4 routes received from A (eBGP 65001).
+fn rib_with_received() -> TRib {
+    let mut rib = rib_with(&[(A, info(65001, "192.0.2.254", ALL))]);
+    for p in ["203.0.113.0/25", "203.0.113.128/25"] {
+        rib.update_received(ip(A), &from_a(p)).unwrap();
+    }
+    rib
+}
+
+fn from_a(prefix: &str) -> Update {
+    let a = attrs(|a| a.as_path = Some(AsPath::from_sequence(vec![65001])));
+    super::export::announce(prefix, "192.0.2.1", a)
+}
+
+fn received(rib: &TRib) -> Vec<String> {
+    let mut v: Vec<String> = rib
+        .received_routes(ip(A))
+        .unwrap()
+        .iter()
+        .map(|r| r.key.prefix.to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_peers_enhanced_refresh_removes_only_what_it_did_not_send_again() {
+    let mut rib = rib_with_received();
+    rib.begin_refresh_from(ip(A), AfiSafi::IPV4_UNICAST);
+    rib.update_received(ip(A), &from_a("203.0.113.0/25"))
+        .unwrap();
+    let out = rib.end_refresh_from(ip(A), AfiSafi::IPV4_UNICAST);
+    assert_eq!(received(&rib), vec!["203.0.113.0/25"]);
+    let gone: Vec<_> = out
+        .events
+        .iter()
+        .filter(|e| e.kind == ChangeKind::Withdrawn)
+        .map(|e| e.nlri.clone())
+        .collect();
+    assert_eq!(gone, vec![Nlri::Unicast(net("203.0.113.128/25"))]);
+    // Nothing stays marked: a later EoRR removes nothing.
+    let again = rib.end_refresh_from(ip(A), AfiSafi::IPV4_UNICAST);
+    assert!(again.events.is_empty());
+    assert_eq!(received(&rib), vec!["203.0.113.0/25"]);
+}
+
+#[test]
+fn a_refresh_of_another_family_leaves_this_one_alone() {
+    let mut rib = rib_with_received();
+    rib.begin_refresh_from(ip(A), AfiSafi::IPV6_UNICAST);
+    let out = rib.end_refresh_from(ip(A), AfiSafi::IPV6_UNICAST);
+    assert!(out.events.is_empty());
+    assert_eq!(received(&rib), vec!["203.0.113.0/25", "203.0.113.128/25"]);
+}
+
+#[test]
+fn a_withdrawal_during_the_refresh_is_final_and_nothing_is_removed_twice() {
+    let mut rib = rib_with_received();
+    rib.begin_refresh_from(ip(A), AfiSafi::IPV4_UNICAST);
+    let w = Update {
+        withdrawn: vec![PathPrefix::new(net("203.0.113.0/25"))],
+        ..Update::default()
+    };
+    rib.update_received(ip(A), &w).unwrap();
+    rib.update_received(ip(A), &from_a("203.0.113.128/25"))
+        .unwrap();
+    let out = rib.end_refresh_from(ip(A), AfiSafi::IPV4_UNICAST);
+    assert!(out.events.is_empty(), "{:?}", out.events);
+    assert_eq!(received(&rib), vec!["203.0.113.128/25"]);
+}
