@@ -411,7 +411,7 @@ async fn route_refresh_from_frr_is_answered() {
         family: String::new(),
     };
     // Observed: FRR 8.4 counts the requests but re-sends nothing (no BoRR/EoRR, no
-    // UPDATE: its duplicate suppression), so only the count and our intact RIB are checked
+    // UPDATE; presumably its duplicate suppression), so only the count and our intact RIB are checked
     // here; gobgpd's re-send is checked in interop_gobgp, the BoRR/EoRR handling in RIB tests.
     nb.soft_reset(soft_in).await.unwrap();
     let frr = &lab.peers[0].1;

@@ -8,7 +8,9 @@ use tokio::sync::{broadcast, mpsc};
 use tracing::warn;
 
 use super::families::{from_afi_safi, to_afi_safi};
-use super::injected::{Interner, Registry, flowspec_view, path_view, rib_flowspec, rib_path};
+use super::injected::{
+    Interner, Registry, StoredPath, flowspec_view, path_view, rib_flowspec, rib_path,
+};
 use super::neighbors::neighbor_info;
 use super::routes::list_routes;
 use crate::command::{
@@ -33,7 +35,7 @@ const WATCH_BUFFER: usize = 65_536;
 pub struct Core {
     pub rib: Rib,
     pub peers: PeerManager,
-    pub paths: Registry<InjectPath>,
+    pub paths: Registry<StoredPath>,
     pub flows: Registry<InjectFlowSpec>,
     pub watch: broadcast::Sender<std::sync::Arc<RouteEvent>>,
     pub info: SpeakerInfo,
@@ -240,13 +242,13 @@ impl Core {
                 let page = self.paths.page(
                     &query,
                     |p| {
-                        fam.is_none_or(|f| f == family_of(p))
+                        fam.is_none_or(|f| f == family_of(&p.prefix))
                             && prefix.is_none_or(|q| q.contains(&p.prefix))
                     },
                     |e| {
                         path_view(
                             e,
-                            self.established_with(family_of(&e.spec), &e.spec.neighbors),
+                            self.established_with(family_of(&e.spec.prefix), &e.spec.neighbors),
                         )
                     },
                 );
@@ -367,7 +369,7 @@ impl Core {
                     .into_iter()
                     .map(|p| {
                         let id = p.id.clone();
-                        let replaced = self.paths.put(&id, p);
+                        let replaced = self.paths.put(&id, StoredPath::from(p));
                         Ok(InjectOutcome { id, replaced })
                     })
                     .collect();
@@ -488,8 +490,8 @@ impl Core {
     }
 }
 
-fn family_of(p: &InjectPath) -> crate::config::Family {
-    match p.prefix {
+fn family_of(prefix: &ipnet::IpNet) -> crate::config::Family {
+    match prefix {
         ipnet::IpNet::V4(_) => crate::config::Family::Ipv4Unicast,
         ipnet::IpNet::V6(_) => crate::config::Family::Ipv6Unicast,
     }

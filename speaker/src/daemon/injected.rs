@@ -118,6 +118,29 @@ impl Interner {
     }
 }
 
+/// What the registry keeps of an injected path: the request (listings, the state file)
+/// and what selections and status need. The attributes live once, interned, in the RIB:
+/// keeping the whole [`InjectPath`] cost ~300 more bytes per path (measured 632 vs ~320
+/// inline, plus the attributes' and id's heap copies).
+#[derive(Debug, Clone)]
+pub struct StoredPath {
+    pub prefix: ipnet::IpNet,
+    pub path_id: u32,
+    pub neighbors: Vec<std::net::IpAddr>,
+    pub spec: bgpd_api::v1::AddPathRequest,
+}
+
+impl From<InjectPath> for StoredPath {
+    fn from(p: InjectPath) -> Self {
+        StoredPath {
+            prefix: p.prefix,
+            path_id: p.path_id,
+            neighbors: p.neighbors,
+            spec: p.spec,
+        }
+    }
+}
+
 pub fn rib_path(p: &InjectPath, interner: &mut Interner) -> InjectedPath {
     InjectedPath {
         prefix: p.prefix,
@@ -146,9 +169,9 @@ pub fn status<T>(e: &Entry<T>, advertised_to: Vec<std::net::IpAddr>) -> Injectio
     }
 }
 
-pub fn path_view(e: &Entry<InjectPath>, advertised_to: Vec<std::net::IpAddr>) -> InjectedPathView {
+pub fn path_view(e: &Entry<StoredPath>, advertised_to: Vec<std::net::IpAddr>) -> InjectedPathView {
     InjectedPathView {
-        path: e.spec.clone(),
+        spec: e.spec.spec.clone(),
         status: status(e, advertised_to),
     }
 }
