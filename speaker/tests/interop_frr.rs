@@ -412,7 +412,7 @@ async fn route_refresh_from_frr_is_answered() {
     };
     // Observed: FRR 8.4 counts the requests but re-sends nothing (no BoRR/EoRR, no
     // UPDATE; presumably its duplicate suppression), so only the count and our intact RIB are checked
-    // here; gobgpd's re-send is checked in interop_gobgp, the BoRR/EoRR handling in RIB tests.
+    // here; gobgpd's re-send is checked in interop_gobgp, BoRR/EoRR with BIRD (interop_bird).
     nb.soft_reset(soft_in).await.unwrap();
     let frr = &lab.peers[0].1;
     support::eventually("FRR counts our ROUTE-REFRESH", WAIT, || async {
