@@ -569,7 +569,7 @@ async fn soft_reset_in_and_out() {
             .len(),
         1
     );
-    // A family the session did not negotiate is refused, naming why.
+    // An unknown neighbor is NOT_FOUND.
     let bad = bgpd_api::v1::SoftResetRequest {
         address: "192.0.2.99".into(),
         direction: "in".into(),
@@ -577,6 +577,22 @@ async fn soft_reset_in_and_out() {
     };
     let err = nb.soft_reset(bad).await.unwrap_err();
     assert_eq!(err.code(), tonic::Code::NotFound, "{err:?}");
+    // A configured neighbor that is not up: FAILED_PRECONDITION saying so.
+    let idle = bgpd_api::v1::AddNeighborRequest {
+        address: "192.0.2.98".into(),
+        remote_asn: 65098,
+        passive: true,
+        ..Default::default()
+    };
+    nb.add_neighbor(idle).await.unwrap();
+    let req = bgpd_api::v1::SoftResetRequest {
+        address: "192.0.2.98".into(),
+        direction: "out".into(),
+        family: String::new(),
+    };
+    let err = nb.soft_reset(req).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::FailedPrecondition, "{err:?}");
+    assert!(err.message().contains("not established"), "{err:?}");
     lab.speaker.stop().await;
     support::report_time("gobgp soft_reset_in_and_out", start);
 }
