@@ -190,12 +190,7 @@ impl Core {
         };
         self.dirty = false;
         let snap = super::persist::Snapshot {
-            paths: self
-                .paths
-                .by_id
-                .values()
-                .map(|e| e.spec.spec.clone())
-                .collect(),
+            paths: self.paths.by_id.values().map(|e| e.spec.spec()).collect(),
             flowspecs: self
                 .flows
                 .by_id
