@@ -8,7 +8,9 @@ pub mod injected;
 pub mod metrics;
 pub mod neighbors;
 pub mod persist;
+pub mod refresh;
 pub mod routes;
+pub mod runtime;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -92,7 +94,7 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
         None => None,
     };
     if let Some(path) = &g.state_file {
-        restore(path, &handle, g.asn).await?;
+        restore(path, &handle, &config).await?;
     }
     let (stop_api, api) = start_api(&config, handle.clone(), grpc_metrics).await?;
     Ok(Running {
@@ -110,8 +112,9 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
 async fn restore(
     path: &std::path::Path,
     handle: &SpeakerHandle,
-    asn: u32,
+    config: &Config,
 ) -> Result<(), DaemonError> {
+    let asn = config.global.asn;
     use crate::api::convert::flowspec::to_inject_flowspec;
     use crate::api::convert::path::{PathContext, to_inject_path};
     let Some(snap) = persist::load(path)? else {
@@ -136,7 +139,14 @@ async fn restore(
                 .ok()
         })
         .collect();
-    info!(paths = paths.len(), flowspecs = flows.len(), file = %path.display(), "restoring injected state");
+    let neighbors = restorable_neighbors(&snap, config);
+    info!(paths = paths.len(), flowspecs = flows.len(), neighbors = neighbors.len(), file = %path.display(), "restoring injected state");
+    for n in neighbors {
+        let address = n.neighbor.address;
+        if let Err(e) = handle.add_neighbor(n).await {
+            error!(%address, error = %e, "state file: neighbor refused on restore");
+        }
+    }
     let failed = |r: Result<Vec<_>, _>| {
         r.map_or(1, |v: Vec<Result<_, _>>| {
             v.iter().filter(|x| x.is_err()).count()
@@ -151,6 +161,18 @@ async fn restore(
         );
     }
     Ok(())
+}
+
+fn restorable_neighbors(
+    snap: &persist::Snapshot,
+    config: &Config,
+) -> Vec<crate::command::NeighborConfig> {
+    let from_file: Vec<_> = config.neighbors.iter().map(|n| n.address).collect();
+    let defaults = crate::api::convert::neighbor::NeighborDefaults {
+        local_asn: config.global.asn,
+        hold_time: config.global.hold_time,
+    };
+    runtime::to_restore(&snap.neighbors, &from_file, defaults)
 }
 
 async fn start_api(

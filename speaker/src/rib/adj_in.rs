@@ -23,6 +23,9 @@ impl<K: RibKey> InCtx<'_, K> {
     pub fn learn(&mut self, key: K, path: Path, accepted: bool) {
         let family = key.family();
         let slot = (key.clone(), path.path_id);
+        if !self.table.stale.is_empty() {
+            self.table.stale.remove(&slot);
+        }
         let entry = InEntry {
             path: path.clone(),
             accepted,
@@ -46,6 +49,9 @@ impl<K: RibKey> InCtx<'_, K> {
 
     /// Removes the path with `path_id` for `key`, if there is one.
     pub fn unlearn(&mut self, key: &K, path_id: Option<u32>) {
+        if !self.table.stale.is_empty() {
+            self.table.stale.remove(&(key.clone(), path_id));
+        }
         let Some(old) = self.table.adj_in.remove(&(key.clone(), path_id)) else {
             return;
         };
@@ -80,6 +86,7 @@ impl<K: RibKey> InCtx<'_, K> {
 
     /// Removes everything (session down).
     pub fn flush(&mut self) {
+        self.table.stale.clear();
         for ((key, _), old) in self.table.adj_in.drain() {
             if old.accepted {
                 self.loc.remove(&key, &old.path);

@@ -10,6 +10,7 @@
 //!   [`batch`]: grouping by attribute set and packing.
 //! - [`injected`]: the API's paths and rules, by client id.
 //! - [`flowspec`]: RFC 8955 §6 validation of received rules.
+//! - `refresh`: re-sending a family's Adj-RIB-Out on ROUTE-REFRESH (BoRR/EoRR).
 //! - [`key`]: table keys; FlowSpec rules are behind the [`FlowRule`] trait.
 //!
 //! Hot-path notes: tables are `HashMap`s keyed by compact keys; attribute sets are shared
@@ -30,6 +31,7 @@ pub mod path;
 pub mod peer;
 mod query;
 mod received;
+mod refresh;
 mod sync;
 
 #[cfg(test)]

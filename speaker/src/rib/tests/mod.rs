@@ -8,6 +8,7 @@ mod flowspec;
 mod inject;
 mod prop;
 mod received;
+mod refresh;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
