@@ -7,7 +7,7 @@
 //! checked by the apiserver, or in tests by a JSON Schema validator.
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::core::cel::{ValidationErrors, Validator};
+use kube::core::cel::{CompiledSchema, ValidationErrors, Validator, compile_schema};
 use serde_json::Value;
 use thiserror::Error;
 
@@ -46,8 +46,30 @@ pub fn openapi_schema(crd: &CustomResourceDefinition) -> Result<Value, CelCheckE
 /// Evaluates the CRD's CEL rules against an object (a whole custom resource as JSON), on
 /// creation (transition rules, which need the old object, are skipped).
 pub fn check_cel(crd: &CustomResourceDefinition, object: &Value) -> Result<(), CelCheckError> {
-    let schema = openapi_schema(crd)?;
-    Validator::new()
-        .validate(&schema, object, None)
-        .map_err(CelCheckError::Rules)
+    CelRules::new(crd)?.check(object)
+}
+
+/// A CRD's CEL rules compiled once, to check many objects: compiling is what costs (about
+/// a millisecond per object otherwise, seconds for a folder of 10k manifests).
+pub struct CelRules {
+    compiled: CompiledSchema,
+    validator: Validator,
+}
+
+impl CelRules {
+    /// Compiles the rules of `crd`'s first version.
+    pub fn new(crd: &CustomResourceDefinition) -> Result<Self, CelCheckError> {
+        let schema = openapi_schema(crd)?;
+        Ok(CelRules {
+            compiled: compile_schema(&schema),
+            validator: Validator::new(),
+        })
+    }
+
+    /// Evaluates the rules against an object, like [`check_cel`].
+    pub fn check(&self, object: &Value) -> Result<(), CelCheckError> {
+        self.validator
+            .validate_compiled(&self.compiled, object, None)
+            .map_err(CelCheckError::Rules)
+    }
 }
