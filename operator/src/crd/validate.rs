@@ -73,3 +73,36 @@ impl CelRules {
             .map_err(CelCheckError::Rules)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use kube::CustomResourceExt;
+    use serde_json::json;
+
+    use super::CelRules;
+    use crate::crd::FlowSpecRule;
+
+    fn rule(m: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "bgp.rustbgpd.io/v1alpha1", "kind": "FlowSpecRule",
+               "metadata": {"name": "x", "namespace": "y"},
+               "spec": {"match": m, "actions": {"discard": true}}})
+    }
+
+    #[test]
+    fn numeric_items_are_bounded_without_a_regex() {
+        let rules = CelRules::new(&FlowSpecRule::crd()).unwrap();
+        let ok = rule(json!({"destinationPrefix": "192.0.2.0/24",
+            "protocols": ["tcp", "==ipv6-icmp", ">=6&<=17", 47],
+            "destinationPorts": [53, "1024-2048", ">=8000&<=8080", "!=80"]}));
+        assert!(rules.check(&ok).is_ok(), "{:?}", rules.check(&ok).err());
+        for bad in [
+            json!({"destinationPorts": [65536]}),
+            json!({"destinationPorts": ["1024-65536"]}),
+            json!({"destinationPorts": [">=1&<=70000"]}),
+            json!({"protocols": ["<=256"]}),
+        ] {
+            let e = rules.check(&rule(bad.clone())).unwrap_err().to_string();
+            assert!(e.contains("values must be at most"), "{bad}: {e}");
+        }
+    }
+}

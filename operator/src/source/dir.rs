@@ -226,7 +226,9 @@ fn log_problems(inputs: &Inputs) {
 /// Writes `<file>.status.yaml` next to each manifest.
 pub struct DirStatus {
     origins: Origins,
-    written: BTreeMap<PathBuf, String>,
+    /// A hash of the text last written to each status file: the texts themselves would
+    /// double the memory the statuses take in a big folder.
+    written: BTreeMap<PathBuf, u64>,
 }
 
 impl DirStatus {
@@ -250,6 +252,13 @@ struct Entry<'a> {
     status: Option<&'a ObjectStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// The status file of a manifest.
@@ -296,12 +305,13 @@ impl StatusSink for DirStatus {
                 continue;
             };
             text.push('\n');
-            if self.written.get(&path) == Some(&text) {
+            let hash = text_hash(&text);
+            if self.written.get(&path) == Some(&hash) {
                 continue;
             }
             match std::fs::write(status_path(&path), &text) {
                 Ok(()) => {
-                    self.written.insert(path, text);
+                    self.written.insert(path, hash);
                 }
                 Err(e) => tracing::warn!(file = %path.display(), error = %e, "cannot write status"),
             }
