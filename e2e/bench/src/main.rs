@@ -8,21 +8,13 @@
 //! (`scripts/bench-inject.sh` installs the peers and builds everything first).
 //! Every process started here is stopped on exit, also on errors (Drop guards).
 
-mod ours;
-mod process;
-mod receiver;
-mod workload;
-
-#[cfg(gobgp_api)]
-mod gobgp_api;
-
 use std::time::{Duration, Instant};
 
+#[cfg(gobgp_api)]
+use bench::gobgp_api;
+use bench::receiver::{self, Receiver, SAFI_FLOWSPEC, SAFI_UNICAST};
+use bench::{BoxError, ours, process, workload};
 use testbed::PeerSpec;
-
-use receiver::{Receiver, SAFI_FLOWSPEC, SAFI_UNICAST};
-
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const ESTABLISH_TIMEOUT: Duration = Duration::from_secs(30);
 const PHASE_TIMEOUT: Duration = Duration::from_secs(600);

@@ -25,6 +25,8 @@ pub const FLOWS_PER_CALL: usize = 2_000;
 
 pub struct Ours {
     pub client: InjectionServiceClient<Channel>,
+    /// The gRPC endpoint, `http://ADDR:PORT`.
+    pub grpc: String,
     // Declared before `dir`: the process stops before its config dir goes.
     pub proc: Guard,
     dir: tempfile::TempDir,
@@ -77,7 +79,13 @@ impl Ours {
         cmd.arg(&cfg).env("RUST_LOG", "warn");
         let proc = Guard::spawn("rustbgpd", cmd, &dir.path().join("rustbgpd.log"))?;
         let client = connect(addr, grpc_port, Duration::from_secs(10)).await?;
-        Ok(Ours { client, proc, dir })
+        let grpc = format!("http://{addr}:{grpc_port}");
+        Ok(Ours {
+            client,
+            grpc,
+            proc,
+            dir,
+        })
     }
 
     pub fn log_tail(&self) -> String {
