@@ -253,6 +253,14 @@ async fn status_is_server_side_applied_to_the_status_subresource() {
     assert_eq!(ns["families"][0]["received"], 3);
     assert_eq!(ns["families"][0]["advertised"], 1);
     assert!(ns.get("lastError").is_none());
+    let reasons: Vec<&Value> = events(&seen, EVENTS_DEFAULT)
+        .iter()
+        .map(|e| &e.body["reason"])
+        .collect();
+    assert!(
+        reasons.contains(&&json!("SessionEstablished")),
+        "{reasons:?}"
+    );
 }
 
 #[tokio::test]
