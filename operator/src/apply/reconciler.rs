@@ -6,12 +6,13 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::watch;
 
-use super::client::{ApplyError, Refused, SpeakerClient, Target};
+use super::client::{ApplyError, Refused, Sessions, SpeakerClient, Target};
 use crate::diff::{self, Actual};
 use crate::ids::neighbor_id;
 use crate::metrics::{Metrics, kind};
 use crate::model::Inputs;
 use crate::plan::{Outcome, Plan, plan};
+use crate::status::session::session_of;
 use crate::status::{ObjectStatus, SpeakerView, compute};
 
 /// Where status goes: the directory source writes files, the Kubernetes source will patch
@@ -156,7 +157,9 @@ async fn pass(
     let now = SystemTime::now();
     let expired = st.next_expiry.is_some_and(|at| at <= now);
     let resync = st.last_pass.is_none_or(|t| t.elapsed() >= cfg.resync);
-    if !(st.dirty || st.replay || expired || resync) {
+    // A session that went up or down is reported at the next probe, not the next resync.
+    let quiet = !(st.dirty || st.replay || expired || resync);
+    if quiet && !client.sessions_changed().await? {
         return Ok(());
     }
     let started = Instant::now();
@@ -176,7 +179,7 @@ async fn pass(
     let refused = client.apply(&ops).await?;
     let applied = started.elapsed();
     let (after, advertised) = client.list().await?;
-    let view = view_of(&after, advertised, refused, &cfg.prefix);
+    let view = view_of(&after, advertised, refused, client.sessions(), &cfg.prefix);
     record_metrics(metrics, &plan, &view, started);
     publish(&plan, &view, sink, st);
     // Where a slow pass spends its time (milliseconds since the pass began).
@@ -200,6 +203,7 @@ fn view_of(
     after: &Actual,
     advertised: BTreeMap<String, Vec<String>>,
     mut refused: Refused,
+    sessions: &Sessions,
     prefix: &str,
 ) -> SpeakerView {
     let mut held: BTreeSet<String> = after.paths.iter().map(|p| p.id.clone()).collect();
@@ -221,11 +225,16 @@ fn view_of(
         .into_iter()
         .map(|(k, v)| (by_addr.get(k.as_str()).map_or(k, |id| (*id).to_owned()), v))
         .collect();
+    let sessions = sessions
+        .iter()
+        .filter_map(|(addr, s)| Some(((*by_addr.get(addr.as_str())?).to_owned(), session_of(s))))
+        .collect();
     SpeakerView {
         connected: true,
         held,
         advertised,
         refused,
+        sessions,
     }
 }
 
