@@ -13,7 +13,7 @@ use super::key::{FlowKey, FlowRule, RouteKey};
 use super::path::Path;
 use super::peer::PeerTable;
 
-/// A path in a neighbor's Adj-RIB-In.
+/// A path in a neighbor's Adj-RIB-In, with the attributes import policy gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received<K> {
     pub key: K,
@@ -94,7 +94,7 @@ fn received<K: Clone>(t: &PeerTable<K>) -> Vec<Received<K>> {
         .iter()
         .map(|((k, _), e)| Received {
             key: k.clone(),
-            path: e.path.clone(),
+            path: e.used().clone(),
             accepted: e.accepted,
         })
         .collect()
