@@ -151,7 +151,7 @@ impl Core {
     }
 
     /// Sends what the RIB produced: UPDATEs to sessions, stops, watch events.
-    fn dispatch(&mut self, out: Output<crate::rib::WireFlowRule>) {
+    pub(super) fn dispatch(&mut self, out: Output<crate::rib::WireFlowRule>) {
         for (peer, msgs) in out.messages {
             if let Some(h) = self.peers.get(&peer) {
                 h.send(PeerCommand::Send(msgs));
@@ -342,6 +342,9 @@ impl Core {
             }
             Command::GetInfo { reply } => {
                 let _ = reply.send(Ok(self.info.clone()));
+            }
+            Command::Policy { op, reply } => {
+                let _ = reply.send(self.on_policy(op));
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod injected;
 pub mod metrics;
 pub mod neighbors;
 pub mod persist;
+mod policy;
 pub mod routes;
 pub mod views;
 
