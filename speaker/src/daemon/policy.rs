@@ -77,3 +77,44 @@ impl Core {
         Ok(reply)
     }
 }
+
+/// The `[policy]` section as policies `config-import` / `config-export` on the global
+/// chains (each entry one statement, first match decides, no match permits).
+pub(super) fn apply_config(
+    cfg: &crate::config::PolicyConfig,
+    engine: &mut Engine,
+) -> Result<(), PolicyError> {
+    use crate::policy::{Action, Actions, Conditions, Policy, Statement};
+    let dirs = [
+        (Direction::Import, "config-import", &cfg.import),
+        (Direction::Export, "config-export", &cfg.export),
+    ];
+    for (dir, name, entries) in dirs {
+        if entries.is_empty() {
+            continue;
+        }
+        let statements = entries
+            .iter()
+            .map(|e| Statement {
+                name: format!(
+                    "{} {}",
+                    e.action.name(),
+                    crate::policy::sets::range_text(&e.range)
+                ),
+                conditions: Conditions {
+                    prefixes: vec![e.range.clone()],
+                    ..Default::default()
+                },
+                actions: Actions::default(),
+                action: e.action,
+            })
+            .collect();
+        engine.set_policy(Policy {
+            name: name.into(),
+            statements,
+            default_action: Action::Next,
+        })?;
+        engine.set_global_chain(dir, vec![name.into()])?;
+    }
+    Ok(())
+}
