@@ -7,7 +7,8 @@
 //! - a community-setting export policy on A: A sees the communities;
 //! - a deny export policy on B: the route is withdrawn from B's RIB;
 //! - an import policy setting LOCAL_PREF on A's routes: visible in ListReceivedRoutes and
-//!   ListBestRoutes;
+//!   ListBestRoutes; a denied one stays in Adj-RIB-In marked filtered, and is not passed on;
+//! - a next-hop policy for learned routes on B's own chain: B shows that next hop;
 //! - throughout, neither side saw a new Established (our transitions stay 1, uptime grows).
 
 mod support;
@@ -211,16 +212,19 @@ async fn policies_change_the_routers_view_at_runtime_without_session_resets() {
     let d = e.export.unwrap().decided_by.unwrap();
     assert_eq!((d.policy.as_str(), d.action.as_str()), ("deny-b", "deny"));
 
-    // Import: A's route gets LOCAL_PREF 250.
-    let mut route = UnicastRoute::new("198.18.0.0/24", "192.0.2.9".parse().unwrap());
-    route.med = Some(5);
-    lab.a.1.add_route(&route).unwrap();
+    // Import: A's routes get LOCAL_PREF 250, except one that import policy denies.
+    for p in ["198.18.0.0/24", "198.18.1.0/24"] {
+        let mut route = UnicastRoute::new(p, "192.0.2.9".parse().unwrap());
+        route.med = Some(5);
+        lab.a.1.add_route(&route).unwrap();
+    }
     lab.speaker
-        .wait_received(a, "ipv4_unicast", |r| !r.is_empty())
+        .wait_received(a, "ipv4_unicast", |r| r.len() == 2)
         .await;
     api.set_policy(json::<SetPolicyRequest>(
-        r#"{"name": "prefer-a", "default_action": "permit",
-            "statements": [{"action": "permit", "set_local_pref": 250}]}"#,
+        r#"{"name": "prefer-a", "default_action": "permit", "statements": [
+            {"action": "deny", "match_prefixes": [{"prefix": "198.18.1.0/24"}]},
+            {"action": "permit", "set_local_pref": 250}]}"#,
     ))
     .await
     .unwrap();
@@ -235,10 +239,40 @@ async fn policies_change_the_routers_view_at_runtime_without_session_resets() {
             r.iter().any(|x| x.local_pref == Some(250))
         })
         .await;
-    assert_eq!(got[0].prefix, "198.18.0.0/24");
+    let view = |p: &str| got.iter().find(|r| r.prefix == p).unwrap().clone();
+    assert_eq!(view("198.18.0.0/24").local_pref, Some(250));
+    assert!(!view("198.18.0.0/24").filtered);
+    assert!(
+        view("198.18.1.0/24").filtered,
+        "kept in Adj-RIB-In, marked filtered"
+    );
     let best = lab.speaker.best("ipv4_unicast").await;
     let b0 = best.iter().find(|r| r.prefix == "198.18.0.0/24").unwrap();
     assert_eq!(b0.local_pref, Some(250));
+    assert!(best.iter().all(|r| r.prefix != "198.18.1.0/24"));
+    // B gets A's permitted route once a next hop it accepts is set for learned routes
+    // (gobgpd drops our 127.x next-hop-self): next hop and route source at work.
+    api.set_policy(json::<SetPolicyRequest>(
+        r#"{"name": "nh-b", "default_action": "next", "statements": [{"action": "next",
+            "match_route_source": "learned", "set_next_hop": "192.0.2.200"}]}"#,
+    ))
+    .await
+    .unwrap();
+    api.set_neighbor_policies(json::<SetNeighborPoliciesRequest>(&format!(
+        r#"{{"address": "{b}", "export_policies": ["nh-b"]}}"#
+    )))
+    .await
+    .unwrap();
+    let pick = |r: &[GoRoute]| r.iter().any(|x| x.prefix == "198.18.0.0/24");
+    let rb = blocking(|| lab.b.1.wait_rib(Family::Ipv4Unicast, WAIT, pick)).unwrap();
+    let r = rb.iter().find(|x| x.prefix == "198.18.0.0/24").unwrap();
+    assert_eq!(r.next_hop, Some("192.0.2.200".parse().unwrap()));
+    assert_eq!(r.as_path, [OUR_AS, 65100, 65100, A_AS]);
+    assert!(rb.iter().all(|x| x.prefix != "198.18.1.0/24"));
+    assert!(
+        rb.iter().all(|x| x.prefix != PREFIX),
+        "still denied towards B"
+    );
 
     // Nothing above reset a session on either side.
     tokio::time::sleep(Duration::from_millis(1100)).await;

@@ -58,26 +58,16 @@ fn collect(
         (RibTable::Received(a), false) => {
             for r in rib.received_routes(a).ok_or_else(|| unknown(a))? {
                 if r.key.family == fam {
-                    push(
-                        out,
-                        RouteNlri::Unicast(r.key.prefix),
-                        &r.path,
-                        r.accepted,
-                        &keep,
-                    );
+                    let nlri = RouteNlri::Unicast(r.key.prefix);
+                    push_received(out, nlri, &r.path, r.accepted, &keep);
                 }
             }
         }
         (RibTable::Received(a), true) => {
             for r in rib.received_flowspecs(a).ok_or_else(|| unknown(a))? {
                 if r.key.family == fam {
-                    push(
-                        out,
-                        flow_nlri(fam, &r.key.rule.0),
-                        &r.path,
-                        r.accepted,
-                        &keep,
-                    );
+                    let nlri = flow_nlri(fam, &r.key.rule.0);
+                    push_received(out, nlri, &r.path, r.accepted, &keep);
                 }
             }
         }
@@ -109,6 +99,22 @@ fn push(
 ) {
     if keep(&nlri) {
         out.push(route_view(nlri, p, best));
+    }
+}
+
+/// A received path: `filtered` when import policy (or FlowSpec validation / an AS loop)
+/// kept it out of the Loc-RIB.
+fn push_received(
+    out: &mut Vec<RouteView>,
+    nlri: RouteNlri,
+    p: &Path,
+    accepted: bool,
+    keep: &dyn Fn(&RouteNlri) -> bool,
+) {
+    if keep(&nlri) {
+        let mut v = route_view(nlri, p, accepted);
+        v.filtered = !accepted;
+        out.push(v);
     }
 }
 
