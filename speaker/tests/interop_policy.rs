@@ -201,6 +201,14 @@ async fn policies_change_the_routers_view_at_runtime_without_session_resets() {
     .unwrap();
     wait_ours(&mut lab.b.1, us, |r| r.is_none());
     assert!(wait_ours(&mut lab.a.1, us, |r| r.is_some()).is_some());
+    // The injection's status says where it really went.
+    let listed = inject
+        .list_paths(ListPathsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let status = listed.paths[0].status.clone().unwrap();
+    assert_eq!(status.advertised_to, [a.to_string()]);
     // Explain says which statement decided.
     let e = api
         .explain(json::<ExplainRequest>(&format!(

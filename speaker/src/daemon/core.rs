@@ -239,10 +239,15 @@ impl Core {
                             && prefix.is_none_or(|q| q.contains(&p.prefix))
                     },
                     |e| {
-                        path_view(
-                            e,
-                            self.established_with(family_of(&e.spec), &e.spec.neighbors),
-                        )
+                        // Only where the prefix really went out (export policy may deny it).
+                        let fam = family_of(&e.spec);
+                        let key = crate::rib::RouteKey::new(to_afi_safi(fam), e.spec.prefix);
+                        let to = self
+                            .established_with(fam, &e.spec.neighbors)
+                            .into_iter()
+                            .filter(|a| self.rib.advertises(*a, &key))
+                            .collect();
+                        path_view(e, to)
                     },
                 );
                 let _ = reply.send(Ok(page));

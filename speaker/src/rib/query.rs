@@ -81,6 +81,13 @@ impl<R: FlowRule> Rib<R> {
         Some(self.peers.get(&addr)?.counters.all().clone())
     }
 
+    /// Whether the peer's Adj-RIB-Out holds `key` (something was sent for it).
+    pub fn advertises(&self, addr: IpAddr, key: &RouteKey) -> bool {
+        self.peers
+            .get(&addr)
+            .is_some_and(|p| p.unicast.adj_out.contains_key(key))
+    }
+
     /// Addresses of the established peers.
     pub fn peers(&self) -> Vec<IpAddr> {
         let mut v: Vec<_> = self.peers.keys().copied().collect();
