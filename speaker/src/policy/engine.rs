@@ -8,7 +8,7 @@ use super::error::PolicyError;
 use super::eval::{self, Outcome, Step, Trace};
 use super::model::{Conditions, Policy, SetMatch};
 use super::sets::{DefinedSet, DefinedSets, SetKind};
-use super::subject::{Subject, Work, next_hop_ip};
+use super::subject::{Subject, next_hop_ip};
 
 /// Import or export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,18 +165,9 @@ impl Engine {
 
     // ----- evaluation -----
 
-    /// Evaluates the route: the neighbor's chain, then the global chain.
+    /// Evaluates the route: the neighbor's chain, then the global chain. (Callers on the
+    /// hot path check [`Engine::is_empty`] once per pass and skip this altogether.)
     pub fn evaluate(&self, dir: Direction, s: &Subject<'_>) -> Outcome {
-        if self.is_empty(dir) {
-            let w = Work::new(s.path);
-            return Outcome {
-                accept: true,
-                attrs: w.attrs,
-                next_hop: None,
-                med_set: false,
-                changed: false,
-            };
-        }
         eval::run(self.chain(dir, s.neighbor), s, &self.sets, None).0
     }
 
