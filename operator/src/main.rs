@@ -1,6 +1,8 @@
-//! The `operator` binary: parse the command line, start the source, the reconcile loop and
-//! the metrics endpoint, stop on SIGTERM / Ctrl-C without withdrawing anything.
+//! The `operator` binary: parse the command line, start the source (`--from-dir` or
+//! Kubernetes), the reconcile loop and the metrics endpoint, stop on SIGTERM / Ctrl-C without
+//! withdrawing anything.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,10 +10,13 @@ use std::time::Duration;
 use clap::Parser;
 use operator::apply::{self, LoopConfig};
 use operator::cli::Cli;
-use operator::ids::DIR_PREFIX;
+use operator::ids::{DIR_PREFIX, KUBE_PREFIX};
 use operator::metrics::{self, Metrics};
 use operator::model::Inputs;
 use operator::source::dir::{self, DirStatus};
+use operator::source::kube::lease::{self, LeaseConfig};
+use operator::source::kube::watch as kube_watch;
+use operator::source::kube::writer::{KubeStatus, Writer};
 use tokio::sync::watch;
 
 #[tokio::main]
@@ -38,29 +43,81 @@ async fn main() -> ExitCode {
     if let Some(addr) = cli.metrics_addr {
         let mut registry = prometheus_client::registry::Registry::default();
         m.register(&mut registry);
-        tokio::spawn(metrics::serve(addr, Arc::new(registry)));
+        tokio::spawn(metrics::serve(addr, Arc::new(registry), m.clone()));
     }
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let (tx, rx) = watch::channel(Arc::new(Inputs::default()));
-    let origins = Arc::new(Mutex::new(Default::default()));
-    let watcher = tokio::spawn(dir::watch(
-        cli.from_dir.clone(),
-        tx,
-        origins.clone(),
-        stop_rx.clone(),
-    ));
     let cfg = LoopConfig {
-        target: cli.speaker,
+        target: cli.speaker.clone(),
         token,
-        prefix: DIR_PREFIX.to_owned(),
+        prefix: String::new(),
         resync: Duration::from_secs(cli.resync_seconds.max(1)),
         probe: Duration::from_secs(1),
     };
+    match cli.from_dir.clone() {
+        Some(dir) => from_dir(dir, cfg, m).await,
+        None => kubernetes(&cli, cfg, m).await,
+    }
+}
+
+async fn from_dir(dir: PathBuf, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
+    cfg.prefix = DIR_PREFIX.to_owned();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    // The loop starts from a complete read of the folder: started with empty inputs it would
+    // withdraw every `dir:` id the speaker holds until the watcher's first read lands.
+    let (first, from) = dir::read(&dir);
+    let (tx, rx) = watch::channel(Arc::new(first));
+    let origins = Arc::new(Mutex::new(from));
+    let watcher = tokio::spawn(dir::watch(dir, tx, origins.clone(), stop_rx.clone()));
     let reconciler = tokio::spawn(apply::run(cfg, rx, DirStatus::new(origins), m, stop_rx));
     wait_for_signal().await;
     tracing::info!("stopping; the speaker keeps what it announces");
     let _ = stop_tx.send(true);
     let _ = tokio::join!(watcher, reconciler);
+    ExitCode::SUCCESS
+}
+
+async fn kubernetes(cli: &Cli, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
+    cfg.prefix = KUBE_PREFIX.to_owned();
+    let client = match kube::Client::try_default().await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("operator: no Kubernetes configuration (in-cluster or KUBECONFIG): {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let source = kube_watch::start(&client, cli.namespace.as_deref(), stop_rx.clone());
+    let stores = source.stores.clone();
+    let (tx, mut rx) = watch::channel(Arc::new(Inputs::default()));
+    let publisher = tokio::spawn(source.publish(client.clone(), cfg.resync, tx, stop_rx.clone()));
+    let identity = cli.identity();
+    let lease_cfg = LeaseConfig {
+        name: cli.lease_name.clone(),
+        namespace: cli.lease_namespace(),
+        identity: identity.clone(),
+    };
+    let (leader, election) = lease::elect(client.clone(), lease_cfg, stop_rx.clone());
+    let (sink, batches) = KubeStatus::channel();
+    let ready = m.clone();
+    let writer = Writer::new(client, stores, leader, &identity)
+        .with_reached_speaker(move || ready.reached_speaker());
+    let writer = tokio::spawn(writer.run(batches, stop_rx.clone()));
+    let signal = wait_for_signal();
+    tokio::pin!(signal);
+    // The reconcile loop starts only with complete initial lists (see source::kube).
+    let listed = tokio::select! {
+        ok = kube_watch::first(&mut rx) => ok,
+        _ = &mut signal => false,
+    };
+    let reconciler = listed.then(|| tokio::spawn(apply::run(cfg, rx, sink, m, stop_rx)));
+    if listed {
+        signal.await;
+    }
+    tracing::info!("stopping; the speaker keeps what it announces");
+    let _ = stop_tx.send(true);
+    let _ = tokio::join!(publisher, writer, election);
+    if let Some(r) = reconciler {
+        let _ = r.await;
+    }
     ExitCode::SUCCESS
 }
 

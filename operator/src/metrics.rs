@@ -34,6 +34,8 @@ pub struct Metrics {
     pub programmed: Family<KindLabels, Gauge>,
     /// Times the whole desired state was replayed after a speaker restart or reconnect.
     pub replays: Counter,
+    /// Reconcile passes that reached the speaker (`/readyz` is ready after the first).
+    pub passes: Counter,
 }
 
 impl Default for Metrics {
@@ -45,6 +47,7 @@ impl Default for Metrics {
             desired: Family::default(),
             programmed: Family::default(),
             replays: Counter::default(),
+            passes: Counter::default(),
         }
     }
 }
@@ -83,32 +86,78 @@ impl Metrics {
             "Replays of the whole desired state to the speaker",
             self.replays.clone(),
         );
+        r.register(
+            "speaker_passes",
+            "Reconcile passes that reached the speaker",
+            self.passes.clone(),
+        );
+    }
+
+    /// Whether a reconcile pass has reached the speaker since the start.
+    pub fn reached_speaker(&self) -> bool {
+        self.passes.get() > 0
     }
 }
 
-/// Serves `GET /metrics` (any path, in fact) on `addr` until the task is dropped.
-pub async fn serve(addr: SocketAddr, registry: Arc<Registry>) -> std::io::Result<()> {
-    use http_body_util::Full;
-    use hyper::body::Bytes;
+/// Serves `GET /metrics`, and the probes `GET /healthz` (200 while the process runs) and
+/// `GET /readyz` (200 once a reconcile pass reached the speaker, 503 before), on `addr`
+/// until the task is dropped.
+pub async fn serve(
+    addr: SocketAddr,
+    registry: Arc<Registry>,
+    metrics: Metrics,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     loop {
         let (stream, _) = listener.accept().await?;
         let registry = registry.clone();
+        let metrics = metrics.clone();
         tokio::spawn(async move {
-            let svc = hyper::service::service_fn(move |_req| {
-                let mut body = String::new();
-                // Encoding into a String cannot fail short of a formatter bug.
-                let _ = encode(&mut body, &registry);
-                async move {
-                    Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(Bytes::from(
-                        body,
-                    ))))
-                }
-            });
+            let svc =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let resp = respond(req.uri().path(), &registry, &metrics);
+                    async move { Ok::<_, std::convert::Infallible>(resp) }
+                });
             let io = hyper_util::rt::TokioIo::new(stream);
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(io, svc)
                 .await;
         });
+    }
+}
+
+type Body = http_body_util::Full<hyper::body::Bytes>;
+
+fn respond(path: &str, registry: &Registry, metrics: &Metrics) -> hyper::Response<Body> {
+    let (code, text) = match path {
+        "/healthz" => (200, "ok\n".to_owned()),
+        "/readyz" if metrics.reached_speaker() => (200, "ok\n".to_owned()),
+        "/readyz" => (503, "the speaker has not been reached yet\n".to_owned()),
+        _ => {
+            let mut body = String::new();
+            // Encoding into a String cannot fail short of a formatter bug.
+            let _ = encode(&mut body, registry);
+            (200, body)
+        }
+    };
+    let mut resp = hyper::Response::new(Body::new(text.into()));
+    *resp.status_mut() = hyper::StatusCode::from_u16(code).unwrap_or_default();
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_follow_the_first_pass() {
+        let m = Metrics::default();
+        let mut r = Registry::default();
+        m.register(&mut r);
+        assert_eq!(respond("/healthz", &r, &m).status(), 200);
+        assert_eq!(respond("/readyz", &r, &m).status(), 503);
+        m.passes.inc();
+        assert_eq!(respond("/readyz", &r, &m).status(), 200);
+        assert_eq!(respond("/metrics", &r, &m).status(), 200);
     }
 }

@@ -262,3 +262,52 @@ async fn flowspec_every_component_and_action() {
     lab.speaker.stop().await;
     support::report_time("bird flowspec_every_component_and_action", start);
 }
+
+/// Our SoftReset(in) to BIRD, which negotiates enhanced route refresh: BIRD re-sends its
+/// routes between BoRR and EoRR (RFC 7313), and our Adj-RIB-In ends exactly as before:
+/// re-sent routes are fresh, nothing is purged as stale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soft_reset_in_with_enhanced_route_refresh() {
+    let start = Instant::now();
+    let Some(lab) = lab(&[(EBGP_AS, &support::UNICAST[..], ebgp_routes(3))]).await else {
+        return;
+    };
+    let peer = lab.addr(0);
+    assert_received_from_ebgp(&lab.speaker, peer, 3).await;
+    let caps = lab.speaker.neighbor_state(peer).await.capabilities.unwrap();
+    assert!(
+        caps.route_refresh && caps.enhanced_route_refresh,
+        "{caps:?}"
+    );
+    let received = || async {
+        let mut all = lab.speaker.received(peer, "ipv4_unicast").await;
+        all.extend(lab.speaker.received(peer, "ipv6_unicast").await);
+        all.iter_mut().for_each(|r| r.age_seconds = 0);
+        all
+    };
+    let before = received().await;
+    let counters = || async {
+        let s = lab.speaker.neighbor_state(peer).await;
+        let m = s.messages_received.unwrap_or_default();
+        (m.route_refresh, m.update)
+    };
+    let (rr0, upd0) = counters().await;
+    let mut nb = lab.speaker.neighbors().await;
+    let soft_in = bgpd_api::v1::SoftResetRequest {
+        address: peer.to_string(),
+        direction: "in".into(),
+        family: String::new(),
+    };
+    nb.soft_reset(soft_in).await.unwrap();
+    // Per family: BoRR, the routes, EoRR.
+    let (rr1, upd1) = support::eventually("BIRD's BoRR, routes, EoRR", WAIT, || async {
+        let c = counters().await;
+        (c.0 >= rr0 + 4 && c.1 >= upd0 + 2).then_some(c)
+    })
+    .await;
+    assert_eq!(rr1 - rr0, 4, "BoRR and EoRR for ipv4 and ipv6 unicast");
+    assert!(upd1 >= upd0 + 2);
+    assert_eq!(received().await, before);
+    lab.speaker.stop().await;
+    support::report_time("bird soft_reset_in_with_enhanced_route_refresh", start);
+}

@@ -28,6 +28,21 @@ const EBGP_ANNOUNCE: &str = "static {
     route 203.0.113.0/24 next-hop 192.0.2.5 community [65005:1] large-community [65005:3:4] med 50;
     route 2001:db8:500::/48 next-hop 2001:db8::5;
 }";
+/// EBGP_ANNOUNCE plus two IPv4 FlowSpec rules (see `scenario::FLOW_OK_DST`/`FLOW_ORPHAN_DST`).
+const FLOW_ANNOUNCE: &str = "static {
+    route 203.0.113.0/24 next-hop 192.0.2.5 community [65005:1] large-community [65005:3:4] med 50;
+    route 2001:db8:500::/48 next-hop 2001:db8::5;
+}
+flow {
+    route feasible {
+        match { destination 203.0.113.0/25; protocol udp; destination-port =53; }
+        then { rate-limit 9600; }
+    }
+    route orphan {
+        match { destination 192.0.2.128/25; protocol tcp; }
+        then { discard; }
+    }
+}";
 const IBGP_ANNOUNCE: &str = "static {
     route 198.51.100.128/25 next-hop 192.0.2.55 local-preference 300 community [65001:7];
 }";
@@ -368,4 +383,16 @@ async fn flowspec_every_component_and_action() {
     .unwrap();
     lab.speaker.stop().await;
     support::report_time("exabgp flowspec_every_component_and_action", start);
+}
+
+/// FlowSpec announced by ExaBGP reaches our Adj-RIB-In validated per RFC 8955 §6: the rule
+/// inside ExaBGP's own unicast route is accepted and best, the orphan one filtered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn received_flowspec_is_validated() {
+    let sides = [(EBGP_AS, &support::ALL_FAMILIES[..], FLOW_ANNOUNCE)];
+    let Some(lab) = lab(&sides).await else {
+        return;
+    };
+    support::scenario::assert_received_flowspec(&lab.speaker, lab.addr(0)).await;
+    lab.speaker.stop().await;
 }

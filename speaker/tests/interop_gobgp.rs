@@ -470,3 +470,157 @@ async fn md5_session_and_hold_timer_expiry() {
     lab.speaker.stop().await;
     support::report_time("gobgp md5_session_and_hold_timer_expiry", start);
 }
+
+/// One counter of gobgpd's `neighbor ADDR` JSON: `state.messages.{dir}.{kind}`.
+fn go_messages(go: &GoBgp, neighbor: IpAddr, dir: &str, kind: &str) -> u64 {
+    let out = go
+        .raw_cli(&["-j", "neighbor", &neighbor.to_string()])
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["state"]["messages"][dir][kind].as_u64().unwrap_or(0)
+}
+
+/// Our (UPDATE, ROUTE-REFRESH) counters for `peer`: (sent updates, received refreshes,
+/// received updates).
+async fn our_counters(speaker: &Speaker, peer: IpAddr) -> (u64, u64, u64) {
+    let s = speaker.neighbor_state(peer).await;
+    let (sent, recv) = (s.messages_sent.unwrap(), s.messages_received.unwrap());
+    (sent.update, recv.route_refresh, recv.update)
+}
+
+/// Our received routes without their age (which a re-sent route may reset).
+async fn received_now(speaker: &Speaker, peer: IpAddr) -> Vec<bgpd_api::v1::Route> {
+    let mut all = Vec::new();
+    for fam in ["ipv4_unicast", "ipv6_unicast"] {
+        all.extend(speaker.received(peer, fam).await);
+    }
+    for r in &mut all {
+        r.age_seconds = 0;
+    }
+    all
+}
+
+/// SoftReset with gobgpd: our SoftReset(in) makes gobgpd count a ROUTE-REFRESH and re-send
+/// its routes (our Adj-RIB-In unchanged and complete); SoftReset(out) re-sends ours and
+/// gobgpd still holds exactly them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soft_reset_in_and_out() {
+    let start = Instant::now();
+    let Some(mut lab) = lab(&[EBGP]).await else {
+        return;
+    };
+    let peer = lab.addr(0);
+    let us: IpAddr = lab.speaker.addr.into();
+    for r in ebgp_routes(2) {
+        lab.peers[0].1.add_route(&r).unwrap();
+    }
+    let mut api = lab.speaker.injection().await;
+    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
+    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    assert_received_from_ebgp(&lab.speaker, peer, 2).await;
+    let st = lab.speaker.neighbor_state(peer).await;
+    assert!(st.capabilities.as_ref().unwrap().route_refresh, "{st:?}");
+
+    // (`gobgp neighbor X softresetin` does not send a ROUTE-REFRESH: GoBGP keeps an
+    // Adj-RIB-In and re-filters it locally, so the peer-asks-us direction is tested with FRR.)
+    let go = &mut lab.peers[0].1;
+    // We ask gobgpd: it counts our ROUTE-REFRESH and sends its routes again.
+    let before = received_now(&lab.speaker, peer).await;
+    assert_eq!(before.len(), 2, "{before:?}");
+    let go_rr0 = go_messages(go, us, "received", "refresh");
+    let (_, _, upd0) = our_counters(&lab.speaker, peer).await;
+    let mut nb = lab.speaker.neighbors().await;
+    let soft_in = bgpd_api::v1::SoftResetRequest {
+        address: peer.to_string(),
+        direction: "in".into(),
+        family: String::new(),
+    };
+    nb.soft_reset(soft_in).await.unwrap();
+    let go = &lab.peers[0].1;
+    support::eventually("gobgpd counts our ROUTE-REFRESH", WAIT, || async {
+        (go_messages(go, us, "received", "refresh") > go_rr0).then_some(())
+    })
+    .await;
+    support::eventually("gobgpd re-sends its routes", WAIT, || async {
+        (our_counters(&lab.speaker, peer).await.2 >= upd0 + 2).then_some(())
+    })
+    .await;
+    assert_eq!(received_now(&lab.speaker, peer).await, before);
+
+    // SoftReset(out): our Adj-RIB-Out once more; gobgpd still holds exactly our two routes.
+    let (sent2, _, _) = our_counters(&lab.speaker, peer).await;
+    let soft_out = bgpd_api::v1::SoftResetRequest {
+        address: peer.to_string(),
+        direction: "out".into(),
+        family: "ipv4_unicast".into(),
+    };
+    nb.soft_reset(soft_out).await.unwrap();
+    support::eventually("SoftReset(out) re-sent", WAIT, || async {
+        (our_counters(&lab.speaker, peer).await.0 > sent2).then_some(())
+    })
+    .await;
+    assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
+    assert_eq!(
+        lab.peers[0]
+            .1
+            .adj_in(us, Family::Ipv4Unicast)
+            .unwrap()
+            .len(),
+        1
+    );
+    // An unknown neighbor is NOT_FOUND.
+    let bad = bgpd_api::v1::SoftResetRequest {
+        address: "192.0.2.99".into(),
+        direction: "in".into(),
+        family: String::new(),
+    };
+    let err = nb.soft_reset(bad).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::NotFound, "{err:?}");
+    // A configured neighbor that is not up: FAILED_PRECONDITION saying so.
+    let idle = bgpd_api::v1::AddNeighborRequest {
+        address: "192.0.2.98".into(),
+        remote_asn: 65098,
+        passive: true,
+        ..Default::default()
+    };
+    nb.add_neighbor(idle).await.unwrap();
+    let req = bgpd_api::v1::SoftResetRequest {
+        address: "192.0.2.98".into(),
+        direction: "out".into(),
+        family: String::new(),
+    };
+    let err = nb.soft_reset(req).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::FailedPrecondition, "{err:?}");
+    assert!(err.message().contains("not established"), "{err:?}");
+    lab.speaker.stop().await;
+    support::report_time("gobgp soft_reset_in_and_out", start);
+}
+
+/// FlowSpec announced by gobgpd reaches our Adj-RIB-In validated per RFC 8955 §6: the rule
+/// inside gobgpd's own unicast route is accepted and best, the orphan one filtered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn received_flowspec_is_validated() {
+    use support::scenario::{FLOW_OK_DST, FLOW_ORPHAN_DST, assert_received_flowspec};
+    let Some(lab) = lab(&[EBGP]).await else {
+        return;
+    };
+    let go = &lab.peers[0].1;
+    for r in ebgp_routes(2) {
+        go.add_route(&r).unwrap();
+    }
+    let ok = format!(
+        "match destination {FLOW_OK_DST} protocol udp destination-port ==53 then rate-limit 9600"
+    );
+    go.add_flowspec(Family::Ipv4FlowSpec, &ok).unwrap();
+    let orphan = format!("match destination {FLOW_ORPHAN_DST} protocol tcp then discard");
+    go.add_flowspec(Family::Ipv4FlowSpec, &orphan).unwrap();
+    assert_received_flowspec(&lab.speaker, lab.addr(0)).await;
+    // Withdrawn by gobgpd: gone from our Adj-RIB-In and best table.
+    go.del_flowspec(Family::Ipv4FlowSpec, &ok).unwrap();
+    lab.speaker
+        .wait_received(lab.addr(0), "ipv4_flowspec", |r| r.len() == 1)
+        .await;
+    assert!(lab.speaker.best("ipv4_flowspec").await.is_empty());
+    lab.speaker.stop().await;
+}

@@ -210,6 +210,7 @@ fn view_of(
 
 fn record_metrics(metrics: &Metrics, plan: &Plan, view: &SpeakerView, started: Instant) {
     metrics.duration.observe(started.elapsed().as_secs_f64());
+    metrics.passes.inc();
     let mut desired: BTreeMap<&str, i64> = BTreeMap::new();
     let mut programmed: BTreeMap<&str, i64> = BTreeMap::new();
     for o in &plan.objects {

@@ -117,7 +117,8 @@ pub struct InjectionStatus {
 /// One stored injected path, as listed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InjectedPathView {
-    pub path: InjectPath,
+    /// The request as submitted (id filled in).
+    pub spec: bgpd_api::v1::AddPathRequest,
     pub status: InjectionStatus,
 }
 

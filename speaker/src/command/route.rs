@@ -113,7 +113,8 @@ pub struct RouteWatch {
     /// Every best route at subscription time, if requested.
     pub initial: Option<Vec<RouteView>>,
     /// Changes after the snapshot. A lagging receiver means the client was too slow.
-    pub events: broadcast::Receiver<RouteEvent>,
+    /// Shared (`Arc`): the channel preallocates every slot, so a slot must stay small.
+    pub events: broadcast::Receiver<std::sync::Arc<RouteEvent>>,
 }
 
 /// Facts about the running speaker.

@@ -83,6 +83,9 @@ pub struct Telemetry {
     pub grpc_uds: Option<PathBuf>,
     /// `[global.telemetry.grpc_tcp]`; `None` unless `enabled = true`.
     pub grpc_tcp: Option<GrpcTcp>,
+    /// `health_addr`: a TCP listener serving only `grpc.health.v1`, without auth, for
+    /// Kubernetes `grpc:` probes; `None` = no such listener.
+    pub health_addr: Option<SocketAddr>,
 }
 
 /// Log output format.

@@ -44,6 +44,7 @@ pub(super) struct RawTelemetry {
     pub log_format: Option<Spanned<String>>,
     pub grpc_uds: Option<Spanned<bool>>,
     pub grpc_uds_path: Option<Spanned<String>>,
+    pub health_addr: Option<Spanned<String>>,
     #[serde(default)]
     pub grpc_tcp: RawGrpcTcp,
     pub looking_glass: Unsupported,

@@ -4,18 +4,18 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::SystemTime;
 
-use bgp_wire::AfiSafi;
 use tokio::sync::{broadcast, mpsc};
-use tracing::{info, warn};
+use tracing::warn;
 
 use super::families::{from_afi_safi, to_afi_safi};
-use super::injected::{Interner, Registry, flowspec_view, path_view, rib_flowspec, rib_path};
+use super::injected::{
+    Interner, Registry, StoredPath, flowspec_view, path_view, rib_flowspec, rib_path,
+};
 use super::neighbors::neighbor_info;
 use super::routes::list_routes;
 use crate::command::{
     BatchResult, Command, CommandError, FlowSpecSelector, InjectFlowSpec, InjectOutcome,
-    InjectPath, PathSelector, RouteEvent, RouteEventKind, RouteWatch, SoftResetDirection,
-    SpeakerInfo,
+    InjectPath, PathSelector, RouteEvent, RouteEventKind, RouteWatch, SpeakerInfo,
 };
 use crate::fsm::StopReason;
 use crate::peer::{PeerCommand, PeerEvent, PeerManager};
@@ -28,19 +28,22 @@ const METRICS_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 /// Injections are written to the state file at most this often (batched).
 const PERSIST_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Route events kept for slow watchers before they are told they lagged.
+/// Route events kept for slow watchers before they are told they lagged. The slots are
+/// allocated up front, hence `Arc`s in them (unboxed events made this buffer ~25 MB).
 const WATCH_BUFFER: usize = 65_536;
 
 pub struct Core {
     pub rib: Rib,
     pub peers: PeerManager,
-    pub paths: Registry<InjectPath>,
+    pub paths: Registry<StoredPath>,
     pub flows: Registry<InjectFlowSpec>,
-    pub watch: broadcast::Sender<RouteEvent>,
+    pub watch: broadcast::Sender<std::sync::Arc<RouteEvent>>,
     pub info: SpeakerInfo,
     pub metrics: Metrics,
     /// Standalone persistence target; `dirty` says a save is due at the next tick.
     pub state_file: Option<std::path::PathBuf>,
+    /// Neighbors added over gRPC (persisted with the injections).
+    pub runtime: super::runtime::RuntimeNeighbors,
     dirty: bool,
 }
 
@@ -55,6 +58,7 @@ impl Core {
             info,
             metrics,
             state_file: None,
+            runtime: Default::default(),
             dirty: false,
         }
     }
@@ -120,9 +124,7 @@ impl Core {
                     .get_or_create(&Metrics::neighbor(peer))
                     .set(n);
             }
-            PeerEvent::RouteRefresh { peer, refresh } => {
-                info!(%peer, family = %refresh.family, "route refresh requested; full resend not implemented yet");
-            }
+            PeerEvent::RouteRefresh { peer, refresh } => self.on_route_refresh(peer, refresh),
         }
     }
 
@@ -168,7 +170,7 @@ impl Core {
         if self.watch.receiver_count() > 0 {
             for change in out.events {
                 if let Some(ev) = route_event(change) {
-                    let _ = self.watch.send(ev);
+                    let _ = self.watch.send(std::sync::Arc::new(ev));
                 }
             }
         }
@@ -188,18 +190,14 @@ impl Core {
         };
         self.dirty = false;
         let snap = super::persist::Snapshot {
-            paths: self
-                .paths
-                .by_id
-                .values()
-                .map(|e| e.spec.spec.clone())
-                .collect(),
+            paths: self.paths.by_id.values().map(|e| e.spec.spec()).collect(),
             flowspecs: self
                 .flows
                 .by_id
                 .values()
                 .map(|e| e.spec.spec.clone())
                 .collect(),
+            neighbors: self.runtime.snapshot(),
         };
         match tokio::task::spawn_blocking(move || super::persist::save(&path, &snap)).await {
             Ok(Ok(())) => {}
@@ -215,6 +213,10 @@ impl Core {
                 | Command::DeletePaths { .. }
                 | Command::InjectFlowSpecs { .. }
                 | Command::DeleteFlowSpecs { .. }
+                | Command::AddNeighbor { .. }
+                | Command::DeleteNeighbor { .. }
+                | Command::EnableNeighbor { .. }
+                | Command::DisableNeighbor { .. }
         ) {
             self.dirty = self.state_file.is_some();
         }
@@ -235,12 +237,12 @@ impl Core {
                 let page = self.paths.page(
                     &query,
                     |p| {
-                        fam.is_none_or(|f| f == family_of(p))
+                        fam.is_none_or(|f| f == family_of(&p.prefix))
                             && prefix.is_none_or(|q| q.contains(&p.prefix))
                     },
                     |e| {
                         // Only where the prefix really went out (export policy may deny it).
-                        let fam = family_of(&e.spec);
+                        let fam = family_of(&e.spec.prefix);
                         let key = crate::rib::RouteKey::new(to_afi_safi(fam), e.spec.prefix);
                         let to = self
                             .established_with(fam, &e.spec.neighbors)
@@ -289,10 +291,12 @@ impl Core {
                 let existed = self
                     .peers
                     .remove(config.neighbor.address, StopReason::Deconfigured);
+                self.runtime.added(&config);
                 self.peers.add(config.neighbor);
                 let _ = reply.send(Ok(existed));
             }
             Command::DeleteNeighbor { address, reply } => {
+                self.runtime.deleted(address);
                 let r = if self.peers.remove(address, StopReason::Deconfigured) {
                     Ok(())
                 } else {
@@ -301,6 +305,7 @@ impl Core {
                 let _ = reply.send(r);
             }
             Command::EnableNeighbor { address, reply } => {
+                self.runtime.set_enabled(address, true);
                 let _ = reply.send(self.to_peer(address, PeerCommand::Start));
             }
             Command::DisableNeighbor {
@@ -308,6 +313,7 @@ impl Core {
                 shutdown_message,
                 reply,
             } => {
+                self.runtime.set_enabled(address, false);
                 let stop = PeerCommand::Stop(StopReason::AdminShutdown(shutdown_message));
                 let _ = reply.send(self.to_peer(address, stop));
             }
@@ -366,7 +372,7 @@ impl Core {
                     .into_iter()
                     .map(|p| {
                         let id = p.id.clone();
-                        let replaced = self.paths.put(&id, p);
+                        let replaced = self.paths.put(&id, StoredPath::from(p));
                         Ok(InjectOutcome { id, replaced })
                     })
                     .collect();
@@ -461,37 +467,6 @@ impl Core {
         n as u64
     }
 
-    fn soft_reset(
-        &mut self,
-        address: Option<IpAddr>,
-        direction: SoftResetDirection,
-        family: Option<crate::config::Family>,
-    ) -> Result<(), CommandError> {
-        if direction != SoftResetDirection::In {
-            return Err(CommandError::FailedPrecondition(
-                "soft reset out is not implemented yet; use direction \"in\"".into(),
-            ));
-        }
-        let targets: Vec<IpAddr> = match address {
-            Some(a) => vec![a],
-            None => self.peers.handles().map(|h| h.address).collect(),
-        };
-        for a in targets {
-            let fams: Vec<AfiSafi> = match family {
-                Some(f) => vec![to_afi_safi(f)],
-                None => self
-                    .peers
-                    .neighbor(&a)
-                    .map(|n| n.families.iter().map(|f| to_afi_safi(*f)).collect())
-                    .unwrap_or_default(),
-            };
-            for f in fams {
-                self.to_peer(a, PeerCommand::RouteRefresh(f))?;
-            }
-        }
-        Ok(())
-    }
-
     fn to_peer(&self, address: IpAddr, cmd: PeerCommand) -> Result<(), CommandError> {
         let h = self.peers.get(&address).ok_or_else(|| not_found(address))?;
         h.send(cmd);
@@ -518,8 +493,8 @@ impl Core {
     }
 }
 
-fn family_of(p: &InjectPath) -> crate::config::Family {
-    match p.prefix {
+fn family_of(prefix: &ipnet::IpNet) -> crate::config::Family {
+    match prefix {
         ipnet::IpNet::V4(_) => crate::config::Family::Ipv4Unicast,
         ipnet::IpNet::V6(_) => crate::config::Family::Ipv6Unicast,
     }

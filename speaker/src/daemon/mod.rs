@@ -9,7 +9,9 @@ pub mod metrics;
 pub mod neighbors;
 pub mod persist;
 mod policy;
+pub mod refresh;
 pub mod routes;
+pub mod runtime;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -19,7 +21,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tracing::{error, info};
 
-use crate::api::{ApiServer, ApiSettings, GrpcMetrics, ServeError, Token, bind_tcp, bind_uds};
+use crate::api::{
+    ApiServer, ApiSettings, GrpcMetrics, HealthSettings, ServeError, Token, bind_tcp, bind_uds,
+    serve_health,
+};
 use crate::command::SpeakerHandle;
 use crate::config::Config;
 use crate::peer::PeerManager;
@@ -96,7 +101,7 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
         None => None,
     };
     if let Some(path) = &g.state_file {
-        restore(path, &handle, g.asn).await?;
+        restore(path, &handle, &config).await?;
     }
     let (stop_api, api) = start_api(&config, handle.clone(), grpc_metrics).await?;
     Ok(Running {
@@ -114,8 +119,9 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
 async fn restore(
     path: &std::path::Path,
     handle: &SpeakerHandle,
-    asn: u32,
+    config: &Config,
 ) -> Result<(), DaemonError> {
+    let asn = config.global.asn;
     use crate::api::convert::flowspec::to_inject_flowspec;
     use crate::api::convert::path::{PathContext, to_inject_path};
     let Some(snap) = persist::load(path)? else {
@@ -140,7 +146,14 @@ async fn restore(
                 .ok()
         })
         .collect();
-    info!(paths = paths.len(), flowspecs = flows.len(), file = %path.display(), "restoring injected state");
+    let neighbors = restorable_neighbors(&snap, config);
+    info!(paths = paths.len(), flowspecs = flows.len(), neighbors = neighbors.len(), file = %path.display(), "restoring injected state");
+    for n in neighbors {
+        let address = n.neighbor.address;
+        if let Err(e) = handle.add_neighbor(n).await {
+            error!(%address, error = %e, "state file: neighbor refused on restore");
+        }
+    }
     let failed = |r: Result<Vec<_>, _>| {
         r.map_or(1, |v: Vec<Result<_, _>>| {
             v.iter().filter(|x| x.is_err()).count()
@@ -155,6 +168,18 @@ async fn restore(
         );
     }
     Ok(())
+}
+
+fn restorable_neighbors(
+    snap: &persist::Snapshot,
+    config: &Config,
+) -> Vec<crate::command::NeighborConfig> {
+    let from_file: Vec<_> = config.neighbors.iter().map(|n| n.address).collect();
+    let defaults = crate::api::convert::neighbor::NeighborDefaults {
+        local_asn: config.global.asn,
+        hold_time: config.global.hold_time,
+    };
+    runtime::to_restore(&snap.neighbors, &from_file, defaults)
 }
 
 async fn start_api(
@@ -179,19 +204,40 @@ async fn start_api(
         }
         None => None,
     };
+    let health = match t.health_addr {
+        Some(addr) => Some(bind_tcp(addr).await?),
+        None => None,
+    };
     let server = ApiServer::new(
-        handle,
+        handle.clone(),
         ApiSettings::from_global(&config.global),
         grpc_metrics,
     );
     let (stop_api, stop_rx) = oneshot::channel::<()>();
     let api = tokio::spawn(async move {
-        let shutdown = async {
-            let _ = stop_rx.await;
+        // One stop signal, seen by the API listeners and the health listener alike.
+        let (stop_tx, stop_watch) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|v| *v).await;
         };
-        if let Err(e) = server.serve(uds, tcp, shutdown).await {
-            error!(error = %e, "gRPC server stopped");
-        }
+        let forward = async {
+            let _ = stop_rx.await;
+            let _ = stop_tx.send(true);
+        };
+        let api = async {
+            if let Err(e) = server.serve(uds, tcp, stopped(stop_watch.clone())).await {
+                error!(error = %e, "gRPC server stopped");
+            }
+        };
+        let health = async {
+            let Some(l) = health else { return };
+            let settings = HealthSettings::default();
+            let stop = stopped(stop_watch.clone());
+            if let Err(e) = serve_health(l, handle, settings, stop).await {
+                error!(error = %e, "gRPC health listener stopped");
+            }
+        };
+        tokio::join!(forward, api, health);
     });
     Ok((stop_api, api))
 }

@@ -64,10 +64,12 @@ pub fn neighbor_info(peers: &PeerManager, rib: &Rib, address: IpAddr) -> Option<
         families,
         messages_received: MessageCounters {
             update: s.updates_in,
+            route_refresh: s.route_refresh_in,
             ..MessageCounters::default()
         },
         messages_sent: MessageCounters {
             update: s.updates_out,
+            route_refresh: s.route_refresh_out,
             ..MessageCounters::default()
         },
         last_notification_sent: record(&s.last_notification_sent),

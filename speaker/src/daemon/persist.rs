@@ -1,14 +1,21 @@
-//! Standalone persistence (`state_file`): paths and FlowSpec rules injected over gRPC survive
-//! a restart. They are stored as the API requests themselves (protobuf), so a reload goes
-//! through exactly the validation and conversion of a fresh call. Writes are atomic (temp
+//! Standalone persistence (`state_file`): paths, FlowSpec rules and neighbors added over gRPC
+//! survive a restart. They are stored as the API requests themselves (protobuf), so a reload
+//! goes through exactly the validation and conversion of a fresh call. Writes are atomic (temp
 //! file, fsync, rename, fsync of the folder) and batched by the core. Leave it off when the
 //! operator drives the speaker: the operator replays its desired state instead.
+//!
+//! Neighbors: only those added over gRPC are stored (with their enabled/disabled state and
+//! their MD5 password, so the file is created mode 0600). Config-file neighbors are not: on a
+//! restart the config file wins, a stored neighbor with the address of a config-file neighbor
+//! is skipped, and a config-file neighbor deleted over gRPC comes back.
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use bgpd_api::v1::{AddFlowSpecRequest, AddFlowSpecsRequest, AddPathRequest, AddPathsRequest};
+use bgpd_api::v1::{
+    AddFlowSpecRequest, AddFlowSpecsRequest, AddNeighborRequest, AddPathRequest, AddPathsRequest,
+};
 use prost::Message;
 use thiserror::Error;
 
@@ -19,6 +26,25 @@ const MAGIC: &[u8; 8] = b"RBGPDST1";
 pub struct Snapshot {
     pub paths: Vec<AddPathRequest>,
     pub flowspecs: Vec<AddFlowSpecRequest>,
+    /// Neighbors added over gRPC, by address order.
+    pub neighbors: Vec<StoredNeighbor>,
+}
+
+/// A neighbor added over gRPC: its request (password included) and its admin state.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct StoredNeighbor {
+    #[prost(message, optional, tag = "1")]
+    pub request: Option<AddNeighborRequest>,
+    /// Disabled over gRPC (DisableNeighbor) and not enabled since.
+    #[prost(bool, tag = "2")]
+    pub disabled: bool,
+}
+
+/// The third section of the file; absent in files written before neighbors were stored.
+#[derive(Clone, PartialEq, prost::Message)]
+struct StoredNeighbors {
+    #[prost(message, repeated, tag = "1")]
+    neighbors: Vec<StoredNeighbor>,
 }
 
 #[derive(Debug, Error)]
@@ -50,7 +76,7 @@ pub fn load(path: &Path) -> Result<Option<Snapshot>, PersistError> {
 /// Replaces the file atomically: a crash leaves either the old or the new snapshot.
 pub fn save(path: &Path, snapshot: &Snapshot) -> Result<(), PersistError> {
     let tmp = path.with_extension("tmp");
-    let mut f = File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    let mut f = create_private(&tmp).map_err(|e| io(&tmp, e))?;
     f.write_all(&encode(snapshot)).map_err(|e| io(&tmp, e))?;
     f.sync_all().map_err(|e| io(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| io(path, e))?;
@@ -61,6 +87,17 @@ pub fn save(path: &Path, snapshot: &Snapshot) -> Result<(), PersistError> {
             .map_err(|e| io(dir, e))?;
     }
     Ok(())
+}
+
+/// Owner-only: the file may hold TCP MD5 passwords of runtime neighbors.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
 }
 
 fn encode(s: &Snapshot) -> Vec<u8> {
@@ -75,6 +112,10 @@ fn encode(s: &Snapshot) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.extend(paths.encode_length_delimited_to_vec());
     out.extend(flows.encode_length_delimited_to_vec());
+    let neighbors = StoredNeighbors {
+        neighbors: s.neighbors.clone(),
+    };
+    out.extend(neighbors.encode_length_delimited_to_vec());
     out
 }
 
@@ -85,9 +126,17 @@ fn decode(bytes: &[u8]) -> Result<Snapshot, String> {
     let paths = AddPathsRequest::decode_length_delimited(&mut rest).map_err(|e| e.to_string())?;
     let flows =
         AddFlowSpecsRequest::decode_length_delimited(&mut rest).map_err(|e| e.to_string())?;
+    let neighbors = if rest.is_empty() {
+        Vec::new()
+    } else {
+        StoredNeighbors::decode_length_delimited(&mut rest)
+            .map_err(|e| e.to_string())?
+            .neighbors
+    };
     Ok(Snapshot {
         paths: paths.paths,
         flowspecs: flows.flowspecs,
+        neighbors,
     })
 }
 
@@ -116,6 +165,15 @@ mod tests {
                 family: "ipv4_flowspec".into(),
                 ..Default::default()
             }],
+            neighbors: vec![StoredNeighbor {
+                request: Some(AddNeighborRequest {
+                    address: "192.0.2.7".into(),
+                    remote_asn: 65007,
+                    password: "s3cret".into(),
+                    ..Default::default()
+                }),
+                disabled: true,
+            }],
         }
     }
 
@@ -127,6 +185,23 @@ mod tests {
         save(&path, &sample()).unwrap();
         assert_eq!(load(&path).unwrap(), Some(sample()));
         assert!(!path.with_extension("tmp").exists());
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "passwords inside: owner only");
+    }
+
+    #[test]
+    fn a_file_from_before_neighbors_were_stored_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.bin");
+        let mut old = sample();
+        old.neighbors.clear();
+        let mut bytes = encode(&old);
+        // The old format ended after the FlowSpec section.
+        let empty = StoredNeighbors::default().encode_length_delimited_to_vec();
+        bytes.truncate(bytes.len() - empty.len());
+        fs::write(&path, bytes).unwrap();
+        assert_eq!(load(&path).unwrap(), Some(old));
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub enum PeerCommand {
     Start,
     /// Stop with the Cease subcode of the reason; the session stays down until `Start`.
     Stop(StopReason),
-    /// Pre-encoded messages (UPDATEs packed by the RIB); dropped unless Established.
+    /// Pre-encoded messages (UPDATEs packed by the RIB, and the BoRR/EoRR around a
+    /// refresh); dropped unless Established.
     Send(Vec<Vec<u8>>),
     /// Ask the peer to resend a family (RFC 2918), when it supports route refresh.
     RouteRefresh(AfiSafi),
@@ -94,6 +95,9 @@ pub struct PeerStatus {
     pub messages_out: u64,
     pub updates_in: u64,
     pub updates_out: u64,
+    /// ROUTE-REFRESH messages (requests and RFC 7313 BoRR/EoRR markers).
+    pub route_refresh_in: u64,
+    pub route_refresh_out: u64,
 }
 
 impl Default for PeerStatus {
@@ -112,6 +116,8 @@ impl Default for PeerStatus {
             messages_out: 0,
             updates_in: 0,
             updates_out: 0,
+            route_refresh_in: 0,
+            route_refresh_out: 0,
         }
     }
 }

@@ -331,8 +331,10 @@ impl Session {
     fn on_message(&mut self, msg: Message) {
         self.status.send_modify(|s| {
             s.messages_in += 1;
-            if matches!(msg, Message::Update(_)) {
-                s.updates_in += 1;
+            match &msg {
+                Message::Update(_) => s.updates_in += 1,
+                Message::RouteRefresh(_) => s.route_refresh_in += 1,
+                _ => {}
             }
         });
         match msg {
@@ -448,7 +450,11 @@ impl Session {
     fn send_message(&mut self, msg: &Message) {
         if let Some(c) = &self.conn {
             c.send(msg.to_bytes(&self.tx_ctx));
-            self.status.send_modify(|s| s.messages_out += 1);
+            let refresh = matches!(msg, Message::RouteRefresh(_));
+            self.status.send_modify(|s| {
+                s.messages_out += 1;
+                s.route_refresh_out += u64::from(refresh);
+            });
         }
     }
 
@@ -458,12 +464,14 @@ impl Session {
         }
         let Some(c) = &self.conn else { return };
         let n = msgs.len() as u64;
+        let refresh = msgs.iter().filter(|m| is_route_refresh(m)).count() as u64;
         for m in msgs {
             c.send(m);
         }
         self.status.send_modify(|s| {
             s.messages_out += n;
-            s.updates_out += n;
+            s.updates_out += n - refresh;
+            s.route_refresh_out += refresh;
         });
     }
 
@@ -477,6 +485,11 @@ impl Session {
     fn emit(&self, event: PeerEvent) {
         let _ = self.events.send(event);
     }
+}
+
+/// Whether an encoded message is a ROUTE-REFRESH (type octet after marker and length).
+fn is_route_refresh(msg: &[u8]) -> bool {
+    msg.get(18) == Some(&bgp_wire::message::msg_type::ROUTE_REFRESH)
 }
 
 fn cease_collision(ctx: &CodecContext) -> Vec<u8> {

@@ -24,6 +24,9 @@ impl<K: RibKey> InCtx<'_, K> {
         let family = key.family();
         let slot = (key.clone(), path.path_id);
         let used = post.clone().unwrap_or_else(|| path.clone());
+        if !self.table.stale.is_empty() {
+            self.table.stale.remove(&slot);
+        }
         let entry = InEntry {
             path,
             accepted,
@@ -77,6 +80,9 @@ impl<K: RibKey> InCtx<'_, K> {
 
     /// Removes the path with `path_id` for `key`, if there is one.
     pub fn unlearn(&mut self, key: &K, path_id: Option<u32>) {
+        if !self.table.stale.is_empty() {
+            self.table.stale.remove(&(key.clone(), path_id));
+        }
         let Some(old) = self.table.adj_in.remove(&(key.clone(), path_id)) else {
             return;
         };
@@ -111,6 +117,7 @@ impl<K: RibKey> InCtx<'_, K> {
 
     /// Removes everything (session down).
     pub fn flush(&mut self) {
+        self.table.stale.clear();
         for ((key, _), old) in self.table.adj_in.drain() {
             if old.accepted {
                 self.loc.remove(&key, &old.path);

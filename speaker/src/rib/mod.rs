@@ -12,6 +12,7 @@
 //!   over everything when it changes (export policy runs in [`export`]).
 //! - [`injected`]: the API's paths and rules, by client id.
 //! - [`flowspec`]: RFC 8955 §6 validation of received rules.
+//! - `refresh`: re-sending a family's Adj-RIB-Out on ROUTE-REFRESH (BoRR/EoRR).
 //! - [`key`]: table keys; FlowSpec rules are behind the [`FlowRule`] trait.
 //!
 //! Hot-path notes: tables are `HashMap`s keyed by compact keys; attribute sets are shared
@@ -34,6 +35,7 @@ pub mod path;
 pub mod peer;
 mod query;
 mod received;
+mod refresh;
 mod sync;
 
 #[cfg(test)]

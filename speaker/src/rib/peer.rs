@@ -1,6 +1,6 @@
 //! What the RIB knows about an established session.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -91,6 +91,9 @@ pub struct PeerTable<K> {
     pub adj_in: HashMap<(K, Option<u32>), InEntry>,
     /// What the peer currently has from us.
     pub adj_out: HashMap<K, OutSet>,
+    /// Paths marked stale by the peer's BoRR (RFC 7313): removed at its EoRR unless
+    /// received again in between.
+    pub stale: HashSet<(K, Option<u32>)>,
 }
 
 impl<K> Default for PeerTable<K> {
@@ -98,6 +101,7 @@ impl<K> Default for PeerTable<K> {
         PeerTable {
             adj_in: HashMap::new(),
             adj_out: HashMap::new(),
+            stale: HashSet::new(),
         }
     }
 }

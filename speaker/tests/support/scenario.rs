@@ -76,3 +76,42 @@ pub async fn assert_received_from_ebgp(speaker: &Speaker, peer: IpAddr, n: u32) 
             .any(|x| x.prefix == p6 && x.source == peer.to_string())
     );
 }
+
+/// FlowSpec the eBGP peer announces to us: `FLOW_OK_DST` lies inside the peer's own
+/// 203.0.113.0/24 (feasible per RFC 8955 §6), `FLOW_ORPHAN_DST` has no unicast route at all
+/// (not feasible: kept in the Adj-RIB-In as filtered, never best).
+pub const FLOW_OK_DST: &str = "203.0.113.0/25";
+pub const FLOW_ORPHAN_DST: &str = "192.0.2.128/25";
+
+/// Our ListReceivedRoutes/ListBestRoutes show the peer's two IPv4 FlowSpec rules, the
+/// feasible one (UDP port 53, rate 9600) accepted and best, the orphan one filtered.
+pub async fn assert_received_flowspec(speaker: &Speaker, peer: IpAddr) {
+    let dst = |r: &bgpd_api::v1::Route| {
+        r.flowspec_rule
+            .as_ref()
+            .map(|f| f.destination_prefix.clone())
+            .unwrap_or_default()
+    };
+    let got = speaker
+        .wait_received(peer, "ipv4_flowspec", |r| {
+            r.len() == 2
+                && r.iter()
+                    .any(|x| dst(x) == FLOW_OK_DST && !x.filtered && x.best)
+        })
+        .await;
+    let ok = got.iter().find(|x| dst(x) == FLOW_OK_DST).unwrap();
+    let rule = ok.flowspec_rule.as_ref().unwrap();
+    assert_eq!(rule.protocols, vec![17], "{ok:?}");
+    assert_eq!(rule.destination_ports, vec![53], "{ok:?}");
+    let acts = ok.flowspec_actions.as_ref().unwrap();
+    assert_eq!(acts.traffic_rate_bytes, Some(9600.0), "{ok:?}");
+    let orphan = got.iter().find(|x| dst(x) == FLOW_ORPHAN_DST).unwrap();
+    assert!(
+        orphan.filtered,
+        "RFC 8955 §6: no unicast route -> {orphan:?}"
+    );
+    assert!(!orphan.best);
+    let best = speaker.best("ipv4_flowspec").await;
+    let best: Vec<String> = best.iter().map(dst).collect();
+    assert_eq!(best, vec![FLOW_OK_DST.to_string()]);
+}

@@ -153,7 +153,7 @@ pub fn to_list_query(req: &ListPathsRequest) -> Result<ListQuery, FieldError> {
 /// A stored path, as listed: the submitted spec and its status.
 pub fn to_injected_path(view: InjectedPathView) -> InjectedPath {
     InjectedPath {
-        spec: Some(view.path.spec),
+        spec: Some(view.spec),
         status: Some(super::route::injection_status(&view.status)),
     }
 }

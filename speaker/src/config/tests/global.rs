@@ -22,6 +22,7 @@ fn minimal_config_gets_all_defaults() {
                 log_format: LogFormat::Text,
                 grpc_uds: Some(PathBuf::from("/run/rustbgpd/grpc.sock")),
                 grpc_tcp: None,
+                health_addr: None,
             },
         },
         neighbors: vec![],
@@ -36,7 +37,7 @@ fn every_global_key_is_read() {
         "{GLOBAL}listen_port = 1179\nlisten_address = \"::1\"\nhold_time = 30\n\
          state_file = \"/var/lib/rustbgpd/state.json\"\n\
          [global.telemetry]\nprometheus_addr = \"127.0.0.1:9179\"\nlog_format = \"json\"\n\
-         grpc_uds_path = \"/tmp/g.sock\"\n\
+         grpc_uds_path = \"/tmp/g.sock\"\nhealth_addr = \"0.0.0.0:50052\"\n\
          [global.telemetry.grpc_tcp]\nenabled = true\naddress = \"[::1]:50051\"\n\
          token_file = \"/etc/token\"\n"
     ));
@@ -52,6 +53,7 @@ fn every_global_key_is_read() {
     assert_eq!(t.prometheus_addr, Some("127.0.0.1:9179".parse().unwrap()));
     assert_eq!(t.log_format, LogFormat::Json);
     assert_eq!(t.grpc_uds, Some(PathBuf::from("/tmp/g.sock")));
+    assert_eq!(t.health_addr, Some("0.0.0.0:50052".parse().unwrap()));
     let tcp = t.grpc_tcp.unwrap();
     assert_eq!(tcp.address, "[::1]:50051".parse::<SocketAddr>().unwrap());
     assert_eq!(tcp.token_file, Some(PathBuf::from("/etc/token")));
@@ -176,7 +178,7 @@ fn listen_values_are_checked() {
 fn telemetry_values_are_checked() {
     let text = format!(
         "{GLOBAL}[global.telemetry]\nprometheus_addr = \"9179\"\nlog_format = \"yaml\"\n\
-         grpc_uds = false\ngrpc_uds_path = \"/x.sock\"\n"
+         grpc_uds = false\ngrpc_uds_path = \"/x.sock\"\nhealth_addr = \"*:50052\"\n"
     );
     assert_eq!(
         errors(&text),
@@ -187,6 +189,8 @@ fn telemetry_values_are_checked() {
              \"json\" or \"text\")",
             "t.toml:8:17: global.telemetry.grpc_uds_path: grpc_uds_path is set but grpc_uds = \
              false",
+            "t.toml:9:15: global.telemetry.health_addr: invalid socket address (expected \
+             IP:port, [IPv6]:port) \"*:50052\"",
         ]
     );
 }

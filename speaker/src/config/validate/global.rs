@@ -66,11 +66,15 @@ fn telemetry(ctx: &mut Ctx<'_>, t: &RawTelemetry) -> Option<Telemetry> {
     let log_format = or_default(ctx, t.log_format.as_ref(), LogFormat::Text, log_format);
     let grpc_uds = grpc_uds(ctx, t);
     let grpc_tcp = grpc_tcp(ctx, &t.grpc_tcp);
+    let health_addr = optional(ctx, t.health_addr.as_ref(), |c, v| {
+        values::socket(c, v, "global.telemetry.health_addr")
+    });
     Some(Telemetry {
         prometheus_addr: prometheus_addr?,
         log_format: log_format?,
         grpc_uds: grpc_uds?,
         grpc_tcp: grpc_tcp?,
+        health_addr: health_addr?,
     })
 }
 

@@ -9,6 +9,7 @@ mod inject;
 mod policy;
 mod prop;
 mod received;
+mod refresh;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
