@@ -61,11 +61,9 @@ async fn main() -> ExitCode {
 async fn from_dir(dir: PathBuf, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
     cfg.prefix = DIR_PREFIX.to_owned();
     let (stop_tx, stop_rx) = watch::channel(false);
-    // The loop starts from a complete read of the folder: started with empty inputs it would
-    // withdraw every `dir:` id the speaker holds until the watcher's first read lands.
-    let (first, from) = dir::read(&dir);
-    let (tx, rx) = watch::channel(Arc::new(first));
-    let origins = Arc::new(Mutex::new(from));
+    // The reconcile loop waits for the watcher's first complete read (see apply::run).
+    let (tx, rx) = watch::channel(Arc::new(Inputs::default()));
+    let origins = Arc::new(Mutex::new(Default::default()));
     let watcher = tokio::spawn(dir::watch(dir, tx, origins.clone(), stop_rx.clone()));
     let reconciler = tokio::spawn(apply::run(cfg, rx, DirStatus::new(origins), m, stop_rx));
     wait_for_signal().await;
@@ -87,7 +85,7 @@ async fn kubernetes(cli: &Cli, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
     let (stop_tx, stop_rx) = watch::channel(false);
     let source = kube_watch::start(&client, cli.namespace.as_deref(), stop_rx.clone());
     let stores = source.stores.clone();
-    let (tx, mut rx) = watch::channel(Arc::new(Inputs::default()));
+    let (tx, rx) = watch::channel(Arc::new(Inputs::default()));
     let publisher = tokio::spawn(source.publish(client.clone(), cfg.resync, tx, stop_rx.clone()));
     let identity = cli.identity();
     let lease_cfg = LeaseConfig {
@@ -104,8 +102,10 @@ async fn kubernetes(cli: &Cli, mut cfg: LoopConfig, m: Metrics) -> ExitCode {
     let signal = wait_for_signal();
     tokio::pin!(signal);
     // The reconcile loop starts only with complete initial lists (see source::kube).
+    // Waits on a clone, so the loop below still sees that first send as a change.
+    let mut probe = rx.clone();
     let listed = tokio::select! {
-        ok = kube_watch::first(&mut rx) => ok,
+        ok = kube_watch::first(&mut probe) => ok,
         _ = &mut signal => false,
     };
     let reconciler = listed.then(|| tokio::spawn(apply::run(cfg, rx, sink, m, stop_rx)));

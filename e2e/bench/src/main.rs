@@ -6,26 +6,17 @@
 //!
 //! Usage: `inject-bench [--routes N] [--flows N] [--only ours|gobgpd] [--policy]`
 //! (`--policy`: both speakers first get the same 10-statement export policy, see
-//! [`policy`]; the routes then go through it on their way to the receiver).
+//! `bench::policy`; the routes then go through it on their way to the receiver).
 //! (`scripts/bench-inject.sh` installs the peers and builds everything first).
 //! Every process started here is stopped on exit, also on errors (Drop guards).
 
-mod ours;
-mod policy;
-mod process;
-mod receiver;
-mod workload;
-
-#[cfg(gobgp_api)]
-mod gobgp_api;
-
 use std::time::{Duration, Instant};
 
+#[cfg(gobgp_api)]
+use bench::gobgp_api;
+use bench::receiver::{self, Receiver, SAFI_FLOWSPEC, SAFI_UNICAST};
+use bench::{BoxError, ours, policy, process, workload};
 use testbed::PeerSpec;
-
-use receiver::{Receiver, SAFI_FLOWSPEC, SAFI_UNICAST};
-
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 const ESTABLISH_TIMEOUT: Duration = Duration::from_secs(30);
 const PHASE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -164,7 +155,7 @@ async fn run_ours(args: &Args) -> Result<Side, BoxError> {
     }
     let pid = ours.proc.pid();
     if args.policy {
-        policy::install_ours(ours.channel.clone()).await?;
+        policy::install_ours(&ours.grpc).await?;
         eprintln!("ours: 10-statement export policy installed");
     }
     eprintln!("ours: session up, injecting {} routes", args.routes);

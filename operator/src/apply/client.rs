@@ -1,5 +1,6 @@
 //! The speaker's gRPC client: connect over a Unix socket or TCP (with a bearer token), list
-//! what the speaker holds, apply [`Ops`] in batches.
+//! what the speaker holds, apply [`Ops`] in batches. The neighbors' session states come with
+//! the same `ListNeighbors` call that lists their configs.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
 use bgpd_api::v1::{
     AddFlowSpecsRequest, AddPathsRequest, DeleteFlowSpecRequest, DeleteFlowSpecsRequest,
     DeleteNeighborRequest, DeletePathRequest, DeletePathsRequest, GetInfoRequest,
-    ListFlowSpecsRequest, ListNeighborsRequest, ListPathsRequest,
+    ListFlowSpecsRequest, ListNeighborsRequest, ListPathsRequest, NeighborState,
 };
 use thiserror::Error;
 use tonic::metadata::{Ascii, MetadataValue};
@@ -91,7 +92,11 @@ pub struct SpeakerClient {
     injection: InjectionServiceClient<Svc>,
     neighbors: NeighborServiceClient<Svc>,
     control: ControlServiceClient<Svc>,
+    sessions: Sessions,
 }
+
+/// Neighbor address → its session state, as the last [`SpeakerClient::list`] saw it.
+pub type Sessions = BTreeMap<String, NeighborState>;
 
 /// Objects the speaker refused (id → message), from `allow_partial` batch errors.
 pub type Refused = BTreeMap<String, String>;
@@ -132,6 +137,7 @@ impl SpeakerClient {
             injection: InjectionServiceClient::with_interceptor(channel.clone(), auth.clone()),
             neighbors: NeighborServiceClient::with_interceptor(channel.clone(), auth.clone()),
             control: ControlServiceClient::with_interceptor(channel, auth),
+            sessions: Sessions::new(),
         })
     }
 
@@ -155,12 +161,14 @@ impl SpeakerClient {
             .list_neighbors(ListNeighborsRequest::default())
             .await
             .map_err(call("ListNeighbors"))?;
-        actual.neighbors = neighbors
-            .into_inner()
-            .neighbors
-            .into_iter()
-            .filter_map(|n| n.config)
-            .collect();
+        self.sessions.clear();
+        for n in neighbors.into_inner().neighbors {
+            let Some(config) = n.config else { continue };
+            if let Some(state) = n.state {
+                self.sessions.insert(config.address.clone(), state);
+            }
+            actual.neighbors.push(config);
+        }
         let mut token = String::new();
         loop {
             let page = self
@@ -210,6 +218,32 @@ impl SpeakerClient {
             token = page.next_page_token;
         }
         Ok((actual, advertised))
+    }
+
+    /// The session states the last [`Self::list`] saw.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
+    /// Whether a neighbor's session state or last error differs from what the last
+    /// [`Self::list`] saw (one `ListNeighbors` call; counters are not compared, they change
+    /// with every UPDATE).
+    pub async fn sessions_changed(&mut self) -> Result<bool, ApplyError> {
+        let now = self
+            .neighbors
+            .list_neighbors(ListNeighborsRequest::default())
+            .await
+            .map_err(call("ListNeighbors"))?
+            .into_inner()
+            .neighbors;
+        let key = |s: &NeighborState| (s.session_state, s.last_error.clone());
+        let changed = now.len() != self.sessions.len()
+            || now.iter().any(|n| {
+                let addr = n.config.as_ref().map(|c| c.address.as_str());
+                let old = addr.and_then(|a| self.sessions.get(a)).map(key);
+                old != n.state.as_ref().map(key)
+            });
+        Ok(changed)
     }
 
     /// Applies ops: deletes first (frees keys a changed object may take), then upserts.

@@ -6,12 +6,13 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::watch;
 
-use super::client::{ApplyError, Refused, SpeakerClient, Target};
+use super::client::{ApplyError, Refused, Sessions, SpeakerClient, Target};
 use crate::diff::{self, Actual};
 use crate::ids::neighbor_id;
 use crate::metrics::{Metrics, kind};
 use crate::model::Inputs;
 use crate::plan::{Outcome, Plan, plan};
+use crate::status::session::session_of;
 use crate::status::{ObjectStatus, SpeakerView, compute};
 
 /// Where status goes: the directory source writes files, the Kubernetes source will patch
@@ -48,6 +49,8 @@ struct State {
 }
 
 /// Runs until `shutdown` turns true. Inputs arrive on `inputs`; every change is reconciled.
+/// The first pass waits for the source's first send (its first complete read), so the
+/// source must send once even when it found nothing.
 pub async fn run(
     cfg: LoopConfig,
     mut inputs: watch::Receiver<Arc<Inputs>>,
@@ -65,6 +68,12 @@ pub async fn run(
         next_expiry: None,
         statuses: BTreeMap::new(),
     };
+    // Nothing is known until the source has sent its first complete view: a pass on the
+    // initial empty one would delete everything the speaker holds for us.
+    tokio::select! {
+        r = inputs.changed() => if r.is_err() { return; },
+        _ = shutdown.changed() => return,
+    }
     while !*shutdown.borrow() {
         step(&cfg, &inputs, &mut sink, &metrics, &mut st).await;
         let wait = wait_time(&cfg, &st);
@@ -148,13 +157,17 @@ async fn pass(
     let now = SystemTime::now();
     let expired = st.next_expiry.is_some_and(|at| at <= now);
     let resync = st.last_pass.is_none_or(|t| t.elapsed() >= cfg.resync);
-    if !(st.dirty || st.replay || expired || resync) {
+    // A session that went up or down is reported at the next probe, not the next resync.
+    let quiet = !(st.dirty || st.replay || expired || resync);
+    if quiet && !client.sessions_changed().await? {
         return Ok(());
     }
     let started = Instant::now();
     let current = inputs.borrow().clone();
     let plan = plan(&current, now);
+    let planned = started.elapsed();
     let (actual, _) = client.list().await?;
+    let listed = started.elapsed();
     let ops = if st.replay {
         diff::replay(&plan.desired, &actual, &cfg.prefix)
     } else {
@@ -164,10 +177,21 @@ async fn pass(
         tracing::info!(ops = ops.count(), replay = st.replay, "applying");
     }
     let refused = client.apply(&ops).await?;
+    let applied = started.elapsed();
     let (after, advertised) = client.list().await?;
-    let view = view_of(&after, advertised, refused, &cfg.prefix);
+    let view = view_of(&after, advertised, refused, client.sessions(), &cfg.prefix);
     record_metrics(metrics, &plan, &view, started);
     publish(&plan, &view, sink, st);
+    // Where a slow pass spends its time (milliseconds since the pass began).
+    tracing::debug!(
+        objects = plan.objects.len(),
+        ops = ops.count(),
+        planned_ms = planned.as_millis(),
+        listed_ms = listed.as_millis(),
+        applied_ms = applied.as_millis(),
+        done_ms = started.elapsed().as_millis(),
+        "reconcile pass"
+    );
     st.next_expiry = plan.next_expiry;
     st.dirty = false;
     st.replay = false;
@@ -179,6 +203,7 @@ fn view_of(
     after: &Actual,
     advertised: BTreeMap<String, Vec<String>>,
     mut refused: Refused,
+    sessions: &Sessions,
     prefix: &str,
 ) -> SpeakerView {
     let mut held: BTreeSet<String> = after.paths.iter().map(|p| p.id.clone()).collect();
@@ -200,19 +225,29 @@ fn view_of(
         .into_iter()
         .map(|(k, v)| (by_addr.get(k.as_str()).map_or(k, |id| (*id).to_owned()), v))
         .collect();
+    let sessions = sessions
+        .iter()
+        .filter_map(|(addr, s)| Some(((*by_addr.get(addr.as_str())?).to_owned(), session_of(s))))
+        .collect();
     SpeakerView {
         connected: true,
         held,
         advertised,
         refused,
+        sessions,
     }
 }
+
+/// The kinds the gauges always report.
+const KINDS: [&str; 3] = ["BgpNeighbor", "FlowSpecRule", "InjectedRoute"];
 
 fn record_metrics(metrics: &Metrics, plan: &Plan, view: &SpeakerView, started: Instant) {
     metrics.duration.observe(started.elapsed().as_secs_f64());
     metrics.passes.inc();
-    let mut desired: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut programmed: BTreeMap<&str, i64> = BTreeMap::new();
+    // Every kind starts at 0, so the gauges drop to 0 when the last object of a kind goes.
+    let zero = || -> BTreeMap<&str, i64> { KINDS.iter().map(|k| (*k, 0)).collect() };
+    let mut desired = zero();
+    let mut programmed = zero();
     for o in &plan.objects {
         let k = o.key.kind.as_str();
         metrics.reconciles.get_or_create(&kind(k)).inc();

@@ -223,13 +223,31 @@ fn numeric_item_schema(max: u32, with_names: bool) -> Schema {
     add_rules(
         &mut schema,
         vec![
-            Rule::new(format!(
-                "string(self).findAll('[0-9]+').all(n, int(n) <= {max})"
-            ))
-            .message(Message::Message(format!("values must be at most {max}"))),
+            Rule::new(numbers_at_most(max, with_names))
+                .message(Message::Message(format!("values must be at most {max}"))),
         ],
     );
     schema
+}
+
+/// The CEL rule bounding every number of an item. Splitting at the operator characters
+/// leaves the numbers (and protocol names) without a regex: kube-cel compiles the regex of
+/// a `findAll` at every call, which made checking a folder of 10k rules take seconds.
+fn numbers_at_most(max: u32, with_names: bool) -> String {
+    let names = if with_names {
+        // Names split like the item ("ipv6-icmp" gives "ipv6" and "icmp").
+        let words: Vec<String> = PROTOCOL_NAMES
+            .split(['|', '-'])
+            .map(|w| format!("'{w}'"))
+            .collect();
+        format!(" || n in [{}]", words.join(", "))
+    } else {
+        String::new()
+    };
+    format!(
+        "string(self).replace('>', '&').replace('<', '&').replace('=', '&').replace('!', '&')\
+         .replace('-', '&').split('&').all(n, n == ''{names} || int(n) <= {max})"
+    )
 }
 
 /// Declares an int-or-string item type of a numeric FlowSpec component.

@@ -96,11 +96,13 @@ pub fn diff(desired: &DesiredState, actual: &Actual, prefix: &str) -> Ops {
     }
 }
 
-/// Every desired object as an upsert (a replay after a speaker restart), plus the deletes a
-/// normal diff would do.
+/// Every desired path and rule as an upsert (a replay after a speaker restart), plus what a
+/// normal diff does. Neighbors are not forced: the speaker resets the session of a neighbor
+/// that is added again, even unchanged, and every router would withdraw what it learnt (the
+/// diff already re-adds the neighbors a restarted speaker lacks). Re-adding an identical
+/// path or rule is a no-op on the speaker.
 pub fn replay(desired: &DesiredState, actual: &Actual, prefix: &str) -> Ops {
     let mut ops = diff(desired, actual, prefix);
-    ops.upsert_neighbors = desired.neighbors.clone();
     ops.upsert_paths = desired.paths.clone();
     ops.upsert_flowspecs = desired.flowspecs.clone();
     ops

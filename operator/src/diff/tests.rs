@@ -136,6 +136,27 @@ fn replay_upserts_everything() {
     assert_eq!(ops.upsert_flowspecs.len(), 1);
 }
 
+#[test]
+fn replay_leaves_unchanged_neighbors_alone() {
+    // Re-adding a neighbor resets its session on the speaker: a replay after an operator
+    // restart must not do it for neighbors the speaker already has as desired.
+    let mut d = desired(vec![], vec![]);
+    let n = AddNeighborRequest {
+        address: "192.0.2.1".into(),
+        remote_asn: 64500,
+        description: "dir:n".into(),
+        ..Default::default()
+    };
+    d.neighbors = vec![n.clone()];
+    let actual = Actual {
+        neighbors: vec![n.clone()],
+        ..Actual::default()
+    };
+    assert!(replay(&d, &actual, P).upsert_neighbors.is_empty());
+    let ops = replay(&d, &Actual::default(), P);
+    assert_eq!(ops.upsert_neighbors, vec![n]);
+}
+
 fn id_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         (0u8..6).prop_map(|i| format!("dir:{i}")),

@@ -10,7 +10,7 @@ use kube::CustomResourceExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::crd::validate::check_cel;
+use crate::crd::validate::CelRules;
 use crate::crd::{BgpNeighbor, FlowSpecRule, GROUP, InjectedRoute, VERSION};
 use crate::ids::{DIR_PREFIX, derived_uid, object_id};
 use crate::model::{Inputs, Object, ObjectKey, Rejected, Unreadable};
@@ -23,6 +23,24 @@ static CRDS: LazyLock<[CustomResourceDefinition; 3]> = LazyLock::new(|| {
         InjectedRoute::crd(),
     ]
 });
+
+thread_local! {
+    /// The CEL rules of [`CRDS`], compiled once per thread (the compiled programs are not
+    /// meant to be shared between threads).
+    static RULES: Vec<Result<CelRules, String>> = CRDS
+        .iter()
+        .map(|crd| CelRules::new(crd).map_err(|e| e.to_string()))
+        .collect();
+}
+
+/// Checks `doc` against the CEL rules of `CRDS[index]`.
+fn check(index: usize, doc: &Value) -> Result<(), String> {
+    RULES.with(|rules| match rules.get(index) {
+        Some(Ok(r)) => r.check(doc).map_err(|e| e.to_string()),
+        Some(Err(e)) => Err(e.clone()),
+        None => Err(format!("no CRD number {index}")),
+    })
+}
 
 /// Adds one parsed document to `inputs`; returns the id of the object, if it has one.
 pub fn add(doc: Value, origin: &str, mtime: SystemTime, inputs: &mut Inputs) -> Option<String> {
@@ -72,17 +90,17 @@ pub fn add(doc: Value, origin: &str, mtime: SystemTime, inputs: &mut Inputs) -> 
         );
         return Some(id);
     }
-    let crd = match kind.as_str() {
-        "BgpNeighbor" => &CRDS[0],
-        "FlowSpecRule" => &CRDS[1],
-        "InjectedRoute" => &CRDS[2],
+    let index = match kind.as_str() {
+        "BgpNeighbor" => 0,
+        "FlowSpecRule" => 1,
+        "InjectedRoute" => 2,
         other => {
             reject(inputs, format!("unknown kind {other:?}"));
             return Some(id);
         }
     };
-    if let Err(e) = check_cel(crd, &doc) {
-        reject(inputs, e.to_string());
+    if let Err(e) = check(index, &doc) {
+        reject(inputs, e);
         return Some(id);
     }
     let result = match kind.as_str() {

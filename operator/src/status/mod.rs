@@ -1,5 +1,11 @@
 //! Status (pure): per object, the kstatus conditions `Accepted`, `Programmed` and `Ready`,
-//! `observedGeneration`, and `announcedTo` from what the speaker reports.
+//! `observedGeneration`, and `announcedTo` from what the speaker reports; for a
+//! `BgpNeighbor`, its session (see [`session`]).
+//!
+//! `announcedTo[].since` is the first pass that saw the object advertised to that neighbor
+//! (kept from the previous status, reset when the neighbor drops out), so it is stable.
+
+pub mod session;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;
@@ -12,6 +18,10 @@ use crate::crd::common::{
 };
 use crate::model::ObjectKey;
 use crate::plan::{Outcome, Planned};
+use session::{Session, SessionStatus, not_ready, session_status};
+
+/// The kind whose status carries a session.
+const NEIGHBOR: &str = "BgpNeighbor";
 
 /// What the speaker reported in the last reconcile pass.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +34,8 @@ pub struct SpeakerView {
     pub advertised: BTreeMap<String, Vec<String>>,
     /// Id → why the speaker refused the object.
     pub refused: BTreeMap<String, String>,
+    /// Neighbor id → its session, as `ListNeighbors` reports it.
+    pub sessions: BTreeMap<String, Session>,
 }
 
 /// The status of one object, in the CRDs' status shape (the common part).
@@ -45,9 +57,12 @@ pub struct ObjectStatus {
     /// When it will be withdrawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Time>,
+    /// A `BgpNeighbor`'s session (flattened into the status, as in the CRD).
+    #[serde(flatten)]
+    pub session: Option<SessionStatus>,
 }
 
-fn time(t: SystemTime) -> Time {
+pub(crate) fn time(t: SystemTime) -> Time {
     Time(k8s_openapi::jiff::Timestamp::try_from(t).unwrap_or_default())
 }
 
@@ -132,8 +147,21 @@ pub fn compute(
             now,
         ),
     };
+    let session = session_part(p, view, previous, now);
     let ready_ok = accepted.status == cs::TRUE && programmed.status == cs::TRUE;
-    let ready = if ready_ok {
+    let down = (p.key.kind == NEIGHBOR && ready_ok)
+        .then(|| not_ready(session.as_ref()))
+        .flatten();
+    let ready = if let Some(why) = down {
+        condition(
+            ct::READY,
+            Some(false),
+            "SessionNotEstablished",
+            &why,
+            g,
+            now,
+        )
+    } else if ready_ok {
         condition(ct::READY, Some(true), "Ready", "", g, now)
     } else {
         let failing = if accepted.status != cs::TRUE {
@@ -152,7 +180,7 @@ pub fn compute(
     };
     let mut conditions = vec![accepted, programmed, ready];
     keep_transition_times(&mut conditions, previous);
-    let announced_to = announced(p, view);
+    let announced_to = announced(p, view, previous, now);
     ObjectStatus {
         key: Some(p.key.clone()),
         observed_generation: g,
@@ -160,7 +188,27 @@ pub fn compute(
         conditions,
         announced_to,
         expires_at: p.expires_at.map(time),
+        session,
     }
+}
+
+/// A neighbor's session status; `None` for the other kinds and when the speaker did not
+/// report one (not connected, or not configured there).
+fn session_part(
+    p: &Planned,
+    view: &SpeakerView,
+    previous: Option<&ObjectStatus>,
+    now: SystemTime,
+) -> Option<SessionStatus> {
+    if p.key.kind != NEIGHBOR {
+        return None;
+    }
+    let s = view.sessions.get(&p.id)?;
+    Some(session_status(
+        s,
+        previous.and_then(|o| o.session.as_ref()),
+        now,
+    ))
 }
 
 fn keep_transition_times(conditions: &mut [StatusCondition], previous: Option<&ObjectStatus>) {
@@ -178,9 +226,21 @@ fn keep_transition_times(conditions: &mut [StatusCondition], previous: Option<&O
 
 /// `announcedTo`: the selected neighbors the speaker advertises to; without a selector, every
 /// address the speaker reports (named by address).
-fn announced(p: &Planned, view: &SpeakerView) -> Vec<Announcement> {
+fn announced(
+    p: &Planned,
+    view: &SpeakerView,
+    previous: Option<&ObjectStatus>,
+    now: SystemTime,
+) -> Vec<Announcement> {
     let Some(addrs) = view.advertised.get(&p.id) else {
         return Vec::new();
+    };
+    // Since the first pass it was seen advertised there.
+    let since = |neighbor: &str| {
+        previous
+            .and_then(|o| o.announced_to.iter().find(|a| a.neighbor == neighbor))
+            .and_then(|a| a.since.clone())
+            .unwrap_or_else(|| time(now))
     };
     let name_of = |a: &String| {
         p.selected
@@ -192,14 +252,14 @@ fn announced(p: &Planned, view: &SpeakerView) -> Vec<Announcement> {
         .iter()
         .filter_map(|a| match name_of(a) {
             Some(name) => Some(Announcement {
+                since: Some(since(&name)),
                 neighbor: name,
                 address: Some(a.clone()),
-                since: None,
             }),
             None if p.selected.is_empty() => Some(Announcement {
                 neighbor: a.clone(),
                 address: Some(a.clone()),
-                since: None,
+                since: Some(since(a)),
             }),
             None => None,
         })

@@ -8,6 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::core::DynamicObject;
 use kube::runtime::watcher;
 use operator::apply::StatusSink;
+use operator::crd::bgp_neighbor::{AddressFamily, FamilyCounters, SessionState};
 use operator::crd::common::{Announcement, StatusCondition};
 use operator::model::ObjectKey;
 use operator::plan::{Outcome, Plan, Planned};
@@ -16,6 +17,7 @@ use operator::source::kube::kinds::Kind;
 use operator::source::kube::watch::{self as kwatch, Writers};
 use operator::source::kube::writer::{Item, KubeStatus, Report, Writer};
 use operator::status::ObjectStatus;
+use operator::status::session::SessionStatus;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
@@ -74,11 +76,35 @@ fn ready_status(announced: &[&str]) -> ObjectStatus {
             .map(|n| Announcement {
                 neighbor: (*n).to_owned(),
                 address: None,
-                since: None,
+                since: Some(Time(
+                    k8s_openapi::jiff::Timestamp::from_second(1_800_000_000).expect("time"),
+                )),
             })
             .collect(),
         announced_count: u32::try_from(announced.len()).expect("small"),
         expires_at: None,
+        session: None,
+    }
+}
+
+/// A neighbor whose session is Established with counters.
+fn neighbor_status() -> ObjectStatus {
+    let since = k8s_openapi::jiff::Timestamp::from_second(1_799_999_000).expect("time");
+    ObjectStatus {
+        session: Some(SessionStatus {
+            session_state: Some(SessionState::Established),
+            established_since: Some(Time(since)),
+            remote_router_id: Some("10.0.0.1".into()),
+            families: vec![FamilyCounters {
+                family: AddressFamily::Ipv4Unicast,
+                received: 3,
+                accepted: 3,
+                advertised: 1,
+            }],
+            last_error: None,
+            counters_at: None,
+        }),
+        ..ready_status(&[])
     }
 }
 
@@ -99,6 +125,7 @@ fn rejected_status() -> ObjectStatus {
         announced_to: Vec::new(),
         announced_count: 0,
         expires_at: None,
+        session: None,
     }
 }
 
@@ -169,7 +196,7 @@ async fn status_is_server_side_applied_to_the_status_subresource() {
                 "u1",
                 ready_status(&["edge1"]),
             ),
-            item(Kind::BgpNeighbor, "", "edge1", "n1", ready_status(&[])),
+            item(Kind::BgpNeighbor, "", "edge1", "n1", neighbor_status()),
         ])
         .await;
     assert_eq!(
@@ -216,6 +243,23 @@ async fn status_is_server_side_applied_to_the_status_subresource() {
     assert!(
         n.body["status"].get("announcedCount").is_none(),
         "not in BgpNeighborStatus"
+    );
+    // The session, as the CRD's printer column and kstatus users read it.
+    let ns = &n.body["status"];
+    assert_eq!(ns["sessionState"], "Established");
+    assert_eq!(ns["establishedSince"], "2027-01-15T07:43:20Z");
+    assert_eq!(ns["remoteRouterId"], "10.0.0.1");
+    assert_eq!(ns["families"][0]["family"], "ipv4_unicast");
+    assert_eq!(ns["families"][0]["received"], 3);
+    assert_eq!(ns["families"][0]["advertised"], 1);
+    assert!(ns.get("lastError").is_none());
+    let reasons: Vec<&Value> = events(&seen, EVENTS_DEFAULT)
+        .iter()
+        .map(|e| &e.body["reason"])
+        .collect();
+    assert!(
+        reasons.contains(&&json!("SessionEstablished")),
+        "{reasons:?}"
     );
 }
 
@@ -323,6 +367,7 @@ async fn unchanged_status_is_not_rewritten() {
     for c in old["conditions"].as_array_mut().expect("conditions") {
         c["lastTransitionTime"] = json!("2020-01-01T00:00:00Z");
     }
+    old["announcedTo"][0]["since"] = json!("2020-01-01T00:00:00Z");
     let (_l2, rx2) = leader(true);
     let (mut fresh, mut writers2) = writer(&api, rx2);
     put(
@@ -349,6 +394,13 @@ async fn unchanged_status_is_not_rewritten() {
         "2020-01-01T00:00:00Z",
         "a condition that still holds keeps its transition time"
     );
+    let to = &patches(&seen)[0].body["status"]["announcedTo"];
+    assert_eq!(
+        to[0]["since"], "2020-01-01T00:00:00Z",
+        "a neighbor still announced to keeps its since"
+    );
+    assert_eq!(to[1]["neighbor"], "edge2");
+    assert_ne!(to[1]["since"], "2020-01-01T00:00:00Z");
 }
 
 #[tokio::test]

@@ -7,6 +7,8 @@
 //!   `Programmed` when both happen at once).
 //! - Normal `Withdrawn`: it went from some neighbors to none while the speaker was reachable.
 //! - Normal `Expired`: it was withdrawn at its expiry.
+//! - BgpNeighbor: Normal `SessionEstablished` when its session became Established, Warning
+//!   `SessionDown` when it left Established (with the Ready message: state and last error).
 
 use kube::runtime::events::{Event, EventType};
 use serde_json::Value;
@@ -97,7 +99,9 @@ pub fn transitions(kind: Kind, prev: &Value, new: &Value) -> Vec<Transition> {
             note: "withdrawn at its expiry".to_owned(),
         });
     }
-    if kind != Kind::BgpNeighbor {
+    if kind == Kind::BgpNeighbor {
+        session(prev, new, &mut out);
+    } else {
         announcements(prev, new, field(np, "status") != "Unknown", &mut out);
         // One Event where one says it all: "Announced" implies "Programmed" (10 000 new
         // rules make 10 000 Events, not 20 000).
@@ -106,6 +110,23 @@ pub fn transitions(kind: Kind, prev: &Value, new: &Value) -> Vec<Transition> {
         }
     }
     out
+}
+
+fn session(prev: &Value, new: &Value, out: &mut Vec<Transition>) {
+    let up = |s: &Value| s.get("sessionState").and_then(Value::as_str) == Some("Established");
+    match (up(prev), up(new)) {
+        (false, true) => out.push(Transition {
+            warning: false,
+            reason: "SessionEstablished",
+            note: "the BGP session is Established".to_owned(),
+        }),
+        (true, false) => out.push(Transition {
+            warning: true,
+            reason: "SessionDown",
+            note: field(condition(new, ct::READY), "message").to_owned(),
+        }),
+        _ => {}
+    }
 }
 
 fn announcements(prev: &Value, new: &Value, known: bool, out: &mut Vec<Transition>) {
@@ -181,5 +202,24 @@ mod tests {
         );
         let n = Kind::BgpNeighbor;
         assert_eq!(reasons(transitions(n, &json!({}), &ok)), ["Programmed"]);
+    }
+
+    #[test]
+    fn neighbor_session_events() {
+        let n = Kind::BgpNeighbor;
+        let up = json!({"sessionState": "Established"});
+        let down = json!({"sessionState": "Active", "conditions": [
+            {"type": "Ready", "status": "False", "message": "session Active: connect: refused"}]});
+        let t = transitions(n, &down, &up);
+        assert_eq!(reasons(t), ["SessionEstablished"]);
+        let t = transitions(n, &up, &down);
+        assert!(t[0].warning && t[0].note == "session Active: connect: refused");
+        assert_eq!(reasons(t), ["SessionDown"]);
+        assert!(transitions(n, &up, &up).is_empty());
+        assert!(transitions(n, &down, &down).is_empty());
+        assert!(
+            transitions(Kind::FlowSpecRule, &down, &up).is_empty(),
+            "routes have no session"
+        );
     }
 }

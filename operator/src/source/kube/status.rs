@@ -3,7 +3,8 @@
 //!
 //! Only the fields the operator owns are compared, and a condition whose status did not
 //! change keeps the `lastTransitionTime` the object already has: a restarted operator (or a
-//! new Lease holder) then rewrites nothing that is still true.
+//! new Lease holder) then rewrites nothing that is still true. The same holds for
+//! `announcedTo[].since` of a neighbor the object is still announced to.
 
 use serde_json::{Map, Value, json};
 
@@ -15,7 +16,15 @@ use crate::status::ObjectStatus;
 /// The status fields the operator writes, per kind.
 fn owned_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::BgpNeighbor => &["observedGeneration", "conditions"],
+        Kind::BgpNeighbor => &[
+            "observedGeneration",
+            "conditions",
+            "sessionState",
+            "establishedSince",
+            "remoteRouterId",
+            "families",
+            "lastError",
+        ],
         Kind::FlowSpecRule => &[
             "observedGeneration",
             "conditions",
@@ -49,11 +58,18 @@ pub fn status_value(kind: Kind, s: &ObjectStatus, generation: i64, spec: &Value)
     let g = Some(s.observed_generation);
     let count = Some(s.announced_count);
     let v = match kind {
-        Kind::BgpNeighbor => serde_json::to_value(BgpNeighborStatus {
-            observed_generation: g,
-            conditions: s.conditions,
-            ..Default::default()
-        }),
+        Kind::BgpNeighbor => {
+            let session = s.session.unwrap_or_default();
+            serde_json::to_value(BgpNeighborStatus {
+                observed_generation: g,
+                conditions: s.conditions,
+                session_state: session.session_state,
+                established_since: session.established_since,
+                remote_router_id: session.remote_router_id,
+                families: session.families,
+                last_error: session.last_error,
+            })
+        }
         Kind::FlowSpecRule => serde_json::to_value(FlowSpecRuleStatus {
             observed_generation: g,
             conditions: s.conditions,
@@ -76,8 +92,9 @@ pub fn status_value(kind: Kind, s: &ObjectStatus, generation: i64, spec: &Value)
 }
 
 /// Copies `lastTransitionTime` from `live`'s conditions into `new`'s where type and status
-/// are the same.
-pub fn keep_live_transition_times(new: &mut Value, live: &Value) {
+/// are the same, and `since` from `live`'s `announcedTo` where the neighbor is the same.
+pub fn keep_live_times(new: &mut Value, live: &Value) {
+    keep_live_since(new, live);
     let Some(old) = live.get("conditions").and_then(Value::as_array) else {
         return;
     };
@@ -92,6 +109,23 @@ pub fn keep_live_transition_times(new: &mut Value, live: &Value) {
             && let Some(t) = o.get("lastTransitionTime")
         {
             obj.insert("lastTransitionTime".into(), t.clone());
+        }
+    }
+}
+
+fn keep_live_since(new: &mut Value, live: &Value) {
+    let Some(old) = live.get("announcedTo").and_then(Value::as_array) else {
+        return;
+    };
+    let Some(list) = new.get_mut("announcedTo").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for a in list {
+        let same = old.iter().find(|o| o.get("neighbor") == a.get("neighbor"));
+        if let (Some(o), Some(obj)) = (same, a.as_object_mut())
+            && let Some(t) = o.get("since")
+        {
+            obj.insert("since".into(), t.clone());
         }
     }
 }
@@ -138,6 +172,7 @@ mod tests {
             announced_to: Vec::new(),
             announced_count: 0,
             expires_at: None,
+            session: None,
         }
     }
 
@@ -162,13 +197,13 @@ mod tests {
             "observedGeneration": 2, "announcedCount": 0, "foreign": 1,
         });
         let mut same = status_value(Kind::FlowSpecRule, &status("True", 2), 2, &Value::Null);
-        keep_live_transition_times(&mut same, &live);
+        keep_live_times(&mut same, &live);
         assert_eq!(
             same["conditions"][0]["lastTransitionTime"],
             "2020-01-01T00:00:00Z"
         );
         let mut flipped = status_value(Kind::FlowSpecRule, &status("False", 2), 2, &Value::Null);
-        keep_live_transition_times(&mut flipped, &live);
+        keep_live_times(&mut flipped, &live);
         assert_ne!(
             flipped["conditions"][0]["lastTransitionTime"],
             "2020-01-01T00:00:00Z"

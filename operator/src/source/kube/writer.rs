@@ -32,7 +32,7 @@ use tokio::sync::watch;
 use super::FIELD_MANAGER;
 use super::events::transitions;
 use super::kinds::Kind;
-use super::status::{apply_body, keep_live_transition_times, owned, status_value};
+use super::status::{apply_body, keep_live_times, owned, status_value};
 use super::watch::Stores;
 use crate::apply::StatusSink;
 use crate::crd::common::condition_type as ct;
@@ -281,7 +281,7 @@ impl Writer {
         let generation = live.metadata.generation.unwrap_or(1);
         let spec = live.data.get("spec").unwrap_or(&Value::Null);
         let mut new = status_value(item.kind, &item.status, generation, spec);
-        keep_live_transition_times(&mut new, &prev);
+        keep_live_times(&mut new, &prev);
         if new == prev {
             return Plan::Unchanged(Some(Written {
                 status: prev,
