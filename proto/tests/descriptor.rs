@@ -64,6 +64,12 @@ const EXPECTED: &[(&str, &[Method])] = &[
             ("SetGlobalImportChain", false, false),
             ("SetGlobalExportChain", false, false),
             ("GetGlobalChains", false, false),
+            ("SetNeighborPolicies", false, false),
+            ("ListNeighborPolicies", false, false),
+            ("SetDefinedSet", false, false),
+            ("DeleteDefinedSet", false, false),
+            ("ListDefinedSets", false, false),
+            ("Explain", false, false),
         ],
     ),
     (

@@ -9,6 +9,7 @@
 //! - [`peer`]: per-neighbor session tasks: TCP (MD5, TTL), framing, timers, driving the FSM.
 //! - [`daemon`]: wires config, sessions, the RIB core task, gRPC and metrics; graceful shutdown.
 //! - [`telemetry`]: logs, Prometheus metrics and the `/metrics` endpoint.
+//! - [`policy`]: the pure route-policy engine (sets, policies, chains, explain).
 //! - [`rib`]: the pure RIB (Adj-RIB-In, Loc-RIB, Adj-RIB-Out, injected paths, FlowSpec).
 
 pub mod api;
@@ -18,5 +19,6 @@ pub mod config;
 pub mod daemon;
 pub mod fsm;
 pub mod peer;
+pub mod policy;
 pub mod rib;
 pub mod telemetry;

@@ -458,6 +458,7 @@ async fn health_is_serving_and_reflection_lists_the_services() {
         "rustbgpd.v1.NeighborService",
         "rustbgpd.v1.RibService",
         "rustbgpd.v1.ControlService",
+        "rustbgpd.v1.PolicyService",
         "grpc.health.v1.Health",
     ] {
         assert!(

@@ -95,7 +95,28 @@ fn check_refuses_unsupported_sections() {
         stderr.contains(":24:1: rpki: `[rpki]` is not supported yet"),
         "{stderr}"
     );
-    assert_eq!(stderr.lines().count(), 5, "{stderr}");
+    // [rpki], [mrt], [bmp], looking_glass: [policy] is supported.
+    assert_eq!(stderr.lines().count(), 4, "{stderr}");
+    assert!(!stderr.contains("policy"), "{stderr}");
+}
+
+#[test]
+fn check_reports_policy_errors_with_their_line() {
+    let path = scratch(
+        "policy",
+        "[global]\nasn = 65534\nrouter_id = \"192.0.2.1\"\n[policy]\n[[policy.export]]\n\
+         action = \"deny\"\nprefix = \"0.0.0.0/0\"\nge = 24\nle = 8\n",
+    );
+    let out = rustbgpd(&["--check", path.to_str().expect("utf-8 temp path")]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{}:9:6: policy.export[0].le: le 8 is smaller than ge 24\n",
+            path.display()
+        )
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 #[cfg(gobgp_api)]
 pub mod gobgp_api;
 pub mod ours;
+pub mod policy;
 pub mod process;
 pub mod receiver;
 pub mod workload;

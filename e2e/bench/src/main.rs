@@ -4,7 +4,9 @@
 //! receiver, and prints the time from the first API request until the receiver has accepted
 //! everything, the injector's peak RSS (VmHWM), and the ratio gobgpd / ours.
 //!
-//! Usage: `inject-bench [--routes N] [--flows N] [--only ours|gobgpd]`
+//! Usage: `inject-bench [--routes N] [--flows N] [--only ours|gobgpd] [--policy]`
+//! (`--policy`: both speakers first get the same 10-statement export policy, see
+//! [`policy`]; the routes then go through it on their way to the receiver).
 //! (`scripts/bench-inject.sh` installs the peers and builds everything first).
 //! Every process started here is stopped on exit, also on errors (Drop guards).
 
@@ -13,7 +15,7 @@ use std::time::{Duration, Instant};
 #[cfg(gobgp_api)]
 use bench::gobgp_api;
 use bench::receiver::{self, Receiver, SAFI_FLOWSPEC, SAFI_UNICAST};
-use bench::{BoxError, ours, process, workload};
+use bench::{BoxError, ours, policy, process, workload};
 use testbed::PeerSpec;
 
 const ESTABLISH_TIMEOUT: Duration = Duration::from_secs(30);
@@ -24,6 +26,7 @@ struct Args {
     flows: usize,
     ours: bool,
     gobgpd: bool,
+    policy: bool,
 }
 
 fn parse_args() -> Result<Args, BoxError> {
@@ -32,6 +35,7 @@ fn parse_args() -> Result<Args, BoxError> {
         flows: 10_000,
         ours: true,
         gobgpd: true,
+        policy: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -44,8 +48,9 @@ fn parse_args() -> Result<Args, BoxError> {
                 "gobgpd" => a.ours = false,
                 o => return Err(format!("--only ours|gobgpd, not {o}").into()),
             },
+            "--policy" => a.policy = true,
             "-h" | "--help" => {
-                println!("inject-bench [--routes N] [--flows N] [--only ours|gobgpd]");
+                println!("inject-bench [--routes N] [--flows N] [--only ours|gobgpd] [--policy]");
                 std::process::exit(0);
             }
             o => return Err(format!("unknown argument {o}").into()),
@@ -149,6 +154,10 @@ async fn run_ours(args: &Args) -> Result<Side, BoxError> {
         return Err(format!("{e}\nrustbgpd log:\n{}", ours.log_tail()).into());
     }
     let pid = ours.proc.pid();
+    if args.policy {
+        policy::install_ours(ours.channel.clone()).await?;
+        eprintln!("ours: 10-statement export policy installed");
+    }
     eprintln!("ours: session up, injecting {} routes", args.routes);
     let mut side = Side::default();
 
@@ -213,7 +222,11 @@ async fn run_gobgpd(args: &Args) -> Result<Side, BoxError> {
     let addr = inj.local_addr;
     // gobgpd dials only after ~5-8 s (connect-retry is clamped to 5 s in 3.10).
     rx.wait_established(addr, ESTABLISH_TIMEOUT).await?;
-    let client = gobgp_api::connect(injector.api_addr()).await?;
+    let mut client = gobgp_api::connect(injector.api_addr()).await?;
+    if args.policy {
+        policy::install_gobgpd(&mut client, inj.local_as).await?;
+        eprintln!("gobgpd: 10-statement export policy installed");
+    }
     eprintln!("gobgpd: session up, injecting {} routes", args.routes);
     let mut side = Side::default();
 
@@ -283,9 +296,10 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
         "workload", "speaker", "recv'd", "API done", "CPU spkr", "CPU recv", "VmHWM", "go/ours"
     );
     println!("{}", "-".repeat(100));
+    let through = if args.policy { " +policy" } else { "" };
     let rows = [
         (
-            format!("{} IPv4 routes", args.routes),
+            format!("{} IPv4 routes{through}", args.routes),
             &ours.routes,
             &go.routes,
         ),

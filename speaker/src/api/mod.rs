@@ -2,7 +2,7 @@
 //! translate requests into [`crate::command`]s for the core, and render its replies. No
 //! BGP logic lives here.
 //!
-//! - one file per service: [`injection`], [`neighbor`], [`rib`], [`control`];
+//! - one file per service: [`injection`], [`neighbor`], [`rib`], [`control`], [`policy`];
 //! - [`convert`]: proto ⇄ domain conversion and validation, one file per area;
 //! - [`batch`]: the bulk and client-streaming RPCs (one core command per batch);
 //! - [`error`]: field-naming validation errors and the core-error → status mapping;
@@ -20,6 +20,7 @@ pub mod health;
 pub mod injection;
 pub mod metrics;
 pub mod neighbor;
+pub mod policy;
 pub mod rib;
 pub mod server;
 

@@ -3,8 +3,7 @@
 //! (bearer token when configured), each with the metrics layer, until a shutdown future
 //! completes.
 //!
-//! PolicyService and PeerGroupService are not registered: their calls get tonic's
-//! UNIMPLEMENTED (they are out of the API layer's scope for now).
+//! PeerGroupService is not registered: its calls get tonic's UNIMPLEMENTED.
 
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
@@ -14,6 +13,7 @@ use bgpd_api::FILE_DESCRIPTOR_SET;
 use bgpd_api::v1::control_service_server::ControlServiceServer;
 use bgpd_api::v1::injection_service_server::InjectionServiceServer;
 use bgpd_api::v1::neighbor_service_server::NeighborServiceServer;
+use bgpd_api::v1::policy_service_server::PolicyServiceServer;
 use bgpd_api::v1::rib_service_server::RibServiceServer;
 use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::watch;
@@ -29,6 +29,7 @@ use super::convert::path::PathContext;
 use super::injection::InjectionApi;
 use super::metrics::{GrpcMetrics, MetricsLayer};
 use super::neighbor::NeighborApi;
+use super::policy::PolicyApi;
 use super::rib::RibApi;
 use crate::command::SpeakerHandle;
 
@@ -103,6 +104,7 @@ impl ApiServer {
             .set_serving::<NeighborServiceServer<NeighborApi>>()
             .await;
         health.set_serving::<RibServiceServer<RibApi>>().await;
+        health.set_serving::<PolicyServiceServer<PolicyApi>>().await;
         health
             .set_serving::<ControlServiceServer<ControlApi>>()
             .await;
@@ -136,6 +138,7 @@ impl ApiServer {
                 defaults,
             )))
             .add_service(RibServiceServer::new(RibApi::new(self.core.clone())))
+            .add_service(PolicyServiceServer::new(PolicyApi::new(self.core.clone())))
             .add_service(ControlServiceServer::new(ControlApi::new(
                 self.core.clone(),
             ))))

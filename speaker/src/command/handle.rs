@@ -42,6 +42,14 @@ impl SpeakerHandle {
             .map_err(|_| CommandError::Unavailable("core dropped the request".into()))?
     }
 
+    /// A route-policy change or query.
+    pub async fn policy(
+        &self,
+        op: super::policy::PolicyOp,
+    ) -> Result<super::policy::PolicyReply, CommandError> {
+        self.call(|reply| Command::Policy { op, reply }).await
+    }
+
     pub async fn inject_paths(
         &self,
         paths: Vec<InjectPath>,

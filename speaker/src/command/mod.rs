@@ -10,6 +10,7 @@
 //!
 //! - [`inject`]: injected unicast paths and FlowSpec rules.
 //! - [`neighbor`]: neighbor configuration and live state.
+//! - [`policy`]: route policies, defined sets, chains and explain.
 //! - [`route`]: RIB views and the best-path change stream.
 //! - `handle`: [`SpeakerHandle`], the client side.
 
@@ -17,6 +18,7 @@ mod error;
 mod handle;
 pub mod inject;
 pub mod neighbor;
+pub mod policy;
 pub mod route;
 
 use std::net::IpAddr;
@@ -125,4 +127,9 @@ pub enum Command {
     },
     /// Identity and version of the running speaker.
     GetInfo { reply: Reply<SpeakerInfo> },
+    /// A route-policy change or query (changes re-run policy over the RIB at once).
+    Policy {
+        op: policy::PolicyOp,
+        reply: Reply<policy::PolicyReply>,
+    },
 }

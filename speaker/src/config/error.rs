@@ -104,6 +104,11 @@ pub enum ErrorKind {
     /// Two settings that contradict each other; the message says which.
     #[error("{0}")]
     Conflict(&'static str),
+    #[error("unknown action {0:?} (expected \"permit\" or \"deny\")")]
+    UnknownAction(String),
+    /// A policy value the policy engine refused; the message says why.
+    #[error("{0}")]
+    Policy(String),
 }
 
 fn family_name(ip: &IpAddr) -> &'static str {

@@ -22,7 +22,7 @@ pub use location::Location;
 pub use model::{
     Config, DEFAULT_BGP_PORT, DEFAULT_CONNECT_RETRY, DEFAULT_GRPC_TCP_ADDRESS,
     DEFAULT_GRPC_UDS_PATH, DEFAULT_HOLD_TIME, Global, GrpcTcp, LogFormat, Neighbor, Password,
-    Telemetry,
+    PolicyConfig, PolicyEntry, Telemetry,
 };
 
 /// Reads and validates the config file at `path`.

@@ -30,6 +30,26 @@ pub struct Config {
     pub global: Global,
     /// `[[neighbors]]`, in file order. May be empty (neighbors can be added over gRPC).
     pub neighbors: Vec<Neighbor>,
+    /// `[policy]`: empty when absent.
+    pub policy: PolicyConfig,
+}
+
+/// `[policy]`: prefix entries of the global import and export chains, in file order.
+/// Each direction becomes one policy whose statements are the entries (first match
+/// decides; a route matching none is permitted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyConfig {
+    pub import: Vec<PolicyEntry>,
+    pub export: Vec<PolicyEntry>,
+}
+
+/// One `[[policy.import]]` / `[[policy.export]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyEntry {
+    /// `action`: "permit" or "deny".
+    pub action: crate::policy::Action,
+    /// `prefix`, `ge`, `le`.
+    pub range: crate::policy::PrefixRange,
 }
 
 /// `[global]`: identity and listeners of this speaker.

@@ -20,7 +20,7 @@ pub(super) struct RawConfig {
     pub rpki: Unsupported,
     pub bmp: Unsupported,
     pub mrt: Unsupported,
-    pub policy: Unsupported,
+    pub policy: Option<Spanned<RawPolicy>>,
     pub peer_groups: Unsupported,
 }
 
@@ -86,4 +86,24 @@ pub(super) struct RawNeighbor {
 
 fn yes() -> bool {
     true
+}
+
+/// `[policy]`: entries of the global import and export chains, in file order.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPolicy {
+    #[serde(default)]
+    pub import: Vec<Spanned<RawPolicyEntry>>,
+    #[serde(default)]
+    pub export: Vec<Spanned<RawPolicyEntry>>,
+}
+
+/// `[[policy.import]]` / `[[policy.export]]`: a prefix (with ge/le) and what to do with it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPolicyEntry {
+    pub action: Spanned<String>,
+    pub prefix: Spanned<String>,
+    pub ge: Option<Spanned<i64>>,
+    pub le: Option<Spanned<i64>>,
 }

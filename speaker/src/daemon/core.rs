@@ -241,10 +241,15 @@ impl Core {
                             && prefix.is_none_or(|q| q.contains(&p.prefix))
                     },
                     |e| {
-                        path_view(
-                            e,
-                            self.established_with(family_of(&e.spec.prefix), &e.spec.neighbors),
-                        )
+                        // Only where the prefix really went out (export policy may deny it).
+                        let fam = family_of(&e.spec.prefix);
+                        let key = crate::rib::RouteKey::new(to_afi_safi(fam), e.spec.prefix);
+                        let to = self
+                            .established_with(fam, &e.spec.neighbors)
+                            .into_iter()
+                            .filter(|a| self.rib.advertises(*a, &key))
+                            .collect();
+                        path_view(e, to)
                     },
                 );
                 let _ = reply.send(Ok(page));
@@ -348,6 +353,9 @@ impl Core {
             }
             Command::GetInfo { reply } => {
                 let _ = reply.send(Ok(self.info.clone()));
+            }
+            Command::Policy { op, reply } => {
+                let _ = reply.send(self.on_policy(op));
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod injected;
 pub mod metrics;
 pub mod neighbors;
 pub mod persist;
+mod policy;
 pub mod refresh;
 pub mod routes;
 pub mod runtime;
@@ -43,6 +44,8 @@ pub enum DaemonError {
     Token(String),
     #[error("{0}")]
     State(#[from] persist::PersistError),
+    #[error("[policy]: {0}")]
+    Policy(crate::policy::PolicyError),
     #[error("metrics endpoint {addr}: {source}")]
     Metrics {
         addr: SocketAddr,
@@ -82,6 +85,10 @@ pub async fn start(config: Config) -> Result<Running, DaemonError> {
     let (stop_core, stop_rx) = oneshot::channel();
     let mut the_core = core::Core::new(peers, info, metrics.clone());
     the_core.state_file = g.state_file.clone();
+    the_core
+        .rib
+        .change_policy(|e| policy::apply_config(&config.policy, e))
+        .map_err(DaemonError::Policy)?;
     let core = tokio::spawn(the_core.run(commands, events, stop_rx));
 
     let metrics_addr = match g.telemetry.prometheus_addr {

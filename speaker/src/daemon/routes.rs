@@ -102,7 +102,8 @@ fn push(
     }
 }
 
-/// A received path: `filtered` when the RIB did not accept it (AS loop, RFC 8955 §6).
+/// A received path: `filtered` when the RIB did not accept it (import policy, AS loop,
+/// RFC 8955 §6).
 fn push_received(
     out: &mut Vec<RouteView>,
     nlri: RouteNlri,

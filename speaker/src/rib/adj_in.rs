@@ -19,16 +19,18 @@ pub struct InCtx<'a, K> {
 
 impl<K: RibKey> InCtx<'_, K> {
     /// Stores `path` for `key` (replacing the same path id); a Loc-RIB candidate only if
-    /// `accepted`.
-    pub fn learn(&mut self, key: K, path: Path, accepted: bool) {
+    /// `accepted`, as `post` when import policy changed it.
+    pub fn learn(&mut self, key: K, path: Path, accepted: bool, post: Option<Path>) {
         let family = key.family();
         let slot = (key.clone(), path.path_id);
+        let used = post.clone().unwrap_or_else(|| path.clone());
         if !self.table.stale.is_empty() {
             self.table.stale.remove(&slot);
         }
         let entry = InEntry {
-            path: path.clone(),
+            path,
             accepted,
+            post,
         };
         match self.table.adj_in.insert(slot, entry) {
             None => self.counters.inc(family, Counter::Received),
@@ -42,9 +44,38 @@ impl<K: RibKey> InCtx<'_, K> {
         }
         if accepted {
             self.counters.inc(family, Counter::Accepted);
-            self.loc.insert(key.clone(), path);
+            self.loc.insert(key.clone(), used);
         }
         self.touched.insert(key);
+    }
+
+    /// Re-applies import policy to a stored path: `verdict` is the new (accepted, post).
+    /// Only a real change touches the Loc-RIB.
+    pub fn reimport(&mut self, key: &K, path_id: Option<u32>, verdict: (bool, Option<Path>)) {
+        let Some(entry) = self.table.adj_in.get_mut(&(key.clone(), path_id)) else {
+            return;
+        };
+        let (accepted, post) = verdict;
+        let same_post = match (&entry.post, &post) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.same_route(b),
+            _ => false,
+        };
+        if entry.accepted == accepted && same_post {
+            return;
+        }
+        let family = key.family();
+        if entry.accepted {
+            self.counters.dec(family, Counter::Accepted);
+            self.loc.remove(key, &entry.path);
+        }
+        entry.accepted = accepted;
+        entry.post = post;
+        if accepted {
+            self.counters.inc(family, Counter::Accepted);
+            self.loc.insert(key.clone(), entry.used().clone());
+        }
+        self.touched.insert(key.clone());
     }
 
     /// Removes the path with `path_id` for `key`, if there is one.
@@ -76,7 +107,7 @@ impl<K: RibKey> InCtx<'_, K> {
         let family = key.family();
         if accepted {
             self.counters.inc(family, Counter::Accepted);
-            self.loc.insert(key.clone(), entry.path.clone());
+            self.loc.insert(key.clone(), entry.used().clone());
         } else {
             self.counters.dec(family, Counter::Accepted);
             self.loc.remove(key, &entry.path);

@@ -25,6 +25,10 @@ pub trait RibKey: Clone + Eq + Hash + Debug {
     type Item: Clone + Debug;
 
     fn family(&self) -> AfiSafi;
+    /// The unicast prefix (policy prefix conditions); `None` for FlowSpec.
+    fn prefix(&self) -> Option<IpNet> {
+        None
+    }
     fn item(&self, path_id: Option<u32>) -> Self::Item;
     fn pack_announce(
         attrs: &PathAttributes,
@@ -64,6 +68,10 @@ impl RibKey for RouteKey {
 
     fn family(&self) -> AfiSafi {
         self.family
+    }
+
+    fn prefix(&self) -> Option<IpNet> {
+        Some(self.prefix)
     }
 
     fn item(&self, path_id: Option<u32>) -> PathPrefix {

@@ -8,6 +8,8 @@
 //! - [`decision`]: RFC 4271 §9.1.2 best-path selection (injected paths win).
 //! - [`export`]: eBGP / iBGP export rules; [`adj_out`]: exact per-peer deltas;
 //!   [`batch`]: grouping by attribute set and packing.
+//! - [`import`]: import policy between Adj-RIB-In and the Loc-RIB, and re-running policy
+//!   over everything when it changes (export policy runs in [`export`]).
 //! - [`injected`]: the API's paths and rules, by client id.
 //! - [`flowspec`]: RFC 8955 §6 validation of received rules.
 //! - `refresh`: re-sending a family's Adj-RIB-Out on ROUTE-REFRESH (BoRR/EoRR).
@@ -22,8 +24,10 @@ pub mod adj_out;
 pub mod batch;
 pub mod counters;
 pub mod decision;
+pub mod explain;
 pub mod export;
 pub mod flowspec;
+pub mod import;
 pub mod injected;
 pub mod key;
 pub mod loc;
@@ -45,6 +49,7 @@ use bgp_wire::pack::PackError;
 use ipnet::IpNet;
 
 pub use counters::FamilyCounters;
+pub use explain::Explained;
 pub use injected::{InjectedFlowSpec, InjectedPath};
 pub use key::{FlowKey, FlowRule, RibKey, RouteKey, WireFlowRule};
 pub use path::{Path, PeerMeta, Source};
@@ -156,6 +161,8 @@ pub struct Rib<R: FlowRule = WireFlowRule> {
     tables: Tables<R>,
     paths: Store<InjectedPath>,
     flows: Store<InjectedFlowSpec<R>>,
+    /// Route policy (import and export chains).
+    policy: crate::policy::Engine,
 }
 
 impl<R: FlowRule> Default for Rib<R> {
@@ -169,6 +176,7 @@ impl<R: FlowRule> Default for Rib<R> {
             },
             paths: Store::default(),
             flows: Store::default(),
+            policy: crate::policy::Engine::default(),
         }
     }
 }

@@ -69,9 +69,19 @@ impl PeerInfo {
 /// A path received from the peer, valid or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InEntry {
+    /// As received (import policy re-runs over it when policy changes).
     pub path: Path,
     /// Usable by the decision process (present in the Loc-RIB).
     pub accepted: bool,
+    /// The path as import policy changed it (`None`: unchanged).
+    pub post: Option<Path>,
+}
+
+impl InEntry {
+    /// The path the Loc-RIB holds for this entry.
+    pub fn used(&self) -> &Path {
+        self.post.as_ref().unwrap_or(&self.path)
+    }
 }
 
 /// One family kind's Adj-RIB-In and Adj-RIB-Out of a peer.

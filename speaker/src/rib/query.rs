@@ -13,7 +13,7 @@ use super::key::{FlowKey, FlowRule, RouteKey};
 use super::path::Path;
 use super::peer::PeerTable;
 
-/// A path in a neighbor's Adj-RIB-In.
+/// A path in a neighbor's Adj-RIB-In, with the attributes import policy gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received<K> {
     pub key: K,
@@ -81,6 +81,13 @@ impl<R: FlowRule> Rib<R> {
         Some(self.peers.get(&addr)?.counters.all().clone())
     }
 
+    /// Whether the peer's Adj-RIB-Out holds `key` (something was sent for it).
+    pub fn advertises(&self, addr: IpAddr, key: &RouteKey) -> bool {
+        self.peers
+            .get(&addr)
+            .is_some_and(|p| p.unicast.adj_out.contains_key(key))
+    }
+
     /// Addresses of the established peers.
     pub fn peers(&self) -> Vec<IpAddr> {
         let mut v: Vec<_> = self.peers.keys().copied().collect();
@@ -94,7 +101,7 @@ fn received<K: Clone>(t: &PeerTable<K>) -> Vec<Received<K>> {
         .iter()
         .map(|((k, _), e)| Received {
             key: k.clone(),
-            path: e.path.clone(),
+            path: e.used().clone(),
             accepted: e.accepted,
         })
         .collect()

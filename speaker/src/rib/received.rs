@@ -67,9 +67,13 @@ impl<R: FlowRule> Rib<R> {
             .attributes
             .next_hop
             .map_or(MpNextHop::Empty, MpNextHop::Ipv4);
+        let engine =
+            (!self.policy.is_empty(crate::policy::Direction::Import)).then_some(&self.policy);
         let mut rx = Rx {
             cx,
             peer_meta: &peer.meta,
+            info: &peer.info,
+            engine,
             attrs: &update.attributes,
             withdraw,
         };
@@ -135,6 +139,8 @@ impl<R: FlowRule> Rib<R> {
 struct Rx<'a> {
     cx: InCtx<'a, RouteKey>,
     peer_meta: &'a Arc<super::path::PeerMeta>,
+    info: &'a super::peer::PeerInfo,
+    engine: Option<&'a crate::policy::Engine>,
     attrs: &'a Arc<PathAttributes>,
     withdraw: bool,
 }
@@ -153,8 +159,9 @@ impl Rx<'_> {
                 attrs: self.attrs.clone(),
                 next_hop: next_hop.clone(),
             };
-            let ok = !as_loop(&path);
-            self.cx.learn(key, path, ok);
+            let (ok, post) =
+                super::import::verdict(self.engine, self.info, family, key.prefix, &path);
+            self.cx.learn(key, path, ok, post);
         }
     }
 }
@@ -229,6 +236,6 @@ fn receive_flows<R: FlowRule>(
         if validate {
             t.validate.push((addr, key.clone()));
         }
-        cx.learn(key, path, ok);
+        cx.learn(key, path, ok, None);
     }
 }

@@ -32,7 +32,7 @@ impl<R: FlowRule> Rib<R> {
             (k.family, Nlri::FlowSpec(k.rule.clone()))
         });
         for (addr, peer) in self.peers.iter_mut() {
-            let msgs = export_peer(*addr, peer, &self.tables, &t, &mut out.errors);
+            let msgs = export_peer(*addr, peer, &self.tables, &self.policy, &t, &mut out.errors);
             if !msgs.is_empty() {
                 out.messages.entry(*addr).or_default().extend(msgs);
             }
@@ -115,7 +115,7 @@ impl<R: FlowRule> Rib<R> {
             flow: self.tables.flow.iter().map(|(k, _)| k.clone()).collect(),
             validate: Vec::new(),
         };
-        let mut msgs = export_peer(addr, peer, &self.tables, &t, &mut out.errors);
+        let mut msgs = export_peer(addr, peer, &self.tables, &self.policy, &t, &mut out.errors);
         for family in &peer.info.negotiated.families {
             msgs.push(end_of_rib(*family, &peer.ctx));
         }
@@ -165,6 +165,7 @@ fn export_peer<R: FlowRule>(
     addr: IpAddr,
     peer: &mut Peer<R>,
     tables: &super::Tables<R>,
+    policy: &crate::policy::Engine,
     t: &Touched<R>,
     errors: &mut Vec<super::RibError>,
 ) -> Vec<Vec<u8>> {
@@ -176,7 +177,7 @@ fn export_peer<R: FlowRule>(
         counters,
         ..
     } = peer;
-    let mut exporter = Exporter::new(addr, info);
+    let mut exporter = Exporter::new(addr, info, policy);
     let mut msgs = Vec::new();
     let mut part = Part {
         exporter: &mut exporter,
@@ -215,7 +216,7 @@ impl Part<'_, '_> {
                 continue;
             }
             self.exporter
-                .desired(loc.get(key), family, flow, &mut desired);
+                .desired(loc.get(key), family, key.prefix(), flow, &mut desired);
             adj_out::reconcile(
                 &mut table.adj_out,
                 key,

@@ -8,6 +8,7 @@
 pub mod flowspec;
 pub mod neighbor;
 pub mod path;
+pub mod policy;
 pub mod route;
 
 use std::net::IpAddr;

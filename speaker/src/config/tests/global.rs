@@ -26,6 +26,7 @@ fn minimal_config_gets_all_defaults() {
             },
         },
         neighbors: vec![],
+        policy: PolicyConfig::default(),
     };
     assert_eq!(config, expected);
 }

@@ -4,6 +4,7 @@ mod examples;
 mod global;
 mod neighbor;
 mod password;
+mod policy;
 mod syntax;
 
 use std::path::PathBuf;

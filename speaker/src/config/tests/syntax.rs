@@ -74,10 +74,6 @@ fn unsupported_sections_are_refused_with_their_line() {
         ),
         ("[mrt]\n", "5:1: mrt: `[mrt]` is not supported yet"),
         (
-            "[[policy.export]]\naction = \"deny\"\n",
-            "5:3: policy: `[policy]` is not supported yet",
-        ),
-        (
             "[[peer_groups]]\nname = \"rs\"\n",
             "5:1: peer_groups: `[[peer_groups]]` is not supported yet",
         ),

@@ -4,6 +4,7 @@
 mod global;
 mod neighbor;
 mod password;
+mod policy;
 mod values;
 
 use std::ops::Range;
@@ -56,10 +57,13 @@ pub(super) fn validate(
     let global = global::validate(&mut ctx, &raw.global);
     let default_hold = global.as_ref().map_or(DEFAULT_HOLD_TIME, |g| g.hold_time);
     let neighbors = neighbor::validate_all(&mut ctx, &raw.neighbors, default_hold);
+    let policy = policy::validate(&mut ctx, raw.policy.as_ref().map(|p| p.get_ref()));
     match (global, neighbors) {
-        (Some(global), Some(neighbors)) if ctx.errors.is_empty() => {
-            Ok(Config { global, neighbors })
-        }
+        (Some(global), Some(neighbors)) if ctx.errors.is_empty() => Ok(Config {
+            global,
+            neighbors,
+            policy,
+        }),
         _ => Err(sorted(ctx.errors)),
     }
 }
@@ -67,11 +71,10 @@ pub(super) fn validate(
 /// Sections of the full rustbgpd config not built yet: refuse them rather than silently
 /// running without RPKI, BMP, etc.
 fn unsupported_sections(ctx: &mut Ctx<'_>, raw: &RawConfig) {
-    let sections: [(&Unsupported, &str, &'static str); 6] = [
+    let sections: [(&Unsupported, &str, &'static str); 5] = [
         (&raw.rpki, "rpki", "[rpki]"),
         (&raw.bmp, "bmp", "[bmp]"),
         (&raw.mrt, "mrt", "[mrt]"),
-        (&raw.policy, "policy", "[policy]"),
         (&raw.peer_groups, "peer_groups", "[[peer_groups]]"),
         (
             &raw.global.telemetry.looking_glass,

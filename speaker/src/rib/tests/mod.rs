@@ -6,6 +6,7 @@ mod decision;
 mod export;
 mod flowspec;
 mod inject;
+mod policy;
 mod prop;
 mod received;
 mod refresh;
