@@ -64,6 +64,7 @@ fn condition(type_: &str, status: &str, reason: &str, message: &str) -> StatusCo
 
 fn ready_status(announced: &[&str]) -> ObjectStatus {
     ObjectStatus {
+        attached_to: Vec::new(),
         key: None,
         observed_generation: 2,
         conditions: vec![
@@ -91,6 +92,7 @@ fn ready_status(announced: &[&str]) -> ObjectStatus {
 fn neighbor_status() -> ObjectStatus {
     let since = k8s_openapi::jiff::Timestamp::from_second(1_799_999_000).expect("time");
     ObjectStatus {
+        attached_to: Vec::new(),
         session: Some(SessionStatus {
             session_state: Some(SessionState::Established),
             established_since: Some(Time(since)),
@@ -110,6 +112,7 @@ fn neighbor_status() -> ObjectStatus {
 
 fn rejected_status() -> ObjectStatus {
     ObjectStatus {
+        attached_to: Vec::new(),
         key: None,
         observed_generation: 0,
         conditions: vec![
@@ -570,6 +573,7 @@ async fn the_writer_task_follows_the_sink_and_the_lease() {
         outcome: Outcome::Desired,
         expires_at: None,
         selected: Vec::new(),
+        problem: None,
     };
     let plan = Plan {
         objects: vec![

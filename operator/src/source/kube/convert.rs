@@ -26,6 +26,8 @@ pub struct Snapshot {
     pub flowspecs: Vec<Arc<DynamicObject>>,
     /// `InjectedRoute`s.
     pub routes: Vec<Arc<DynamicObject>>,
+    /// `RoutePolicy`s.
+    pub policies: Vec<Arc<DynamicObject>>,
 }
 
 /// The planner's input from a snapshot and the Secret values read for it.
@@ -49,10 +51,16 @@ pub fn inputs(snap: &Snapshot, secrets: BTreeMap<SecretKey, String>) -> Inputs {
             inputs.routes.push(obj);
         }
     }
+    for o in &snap.policies {
+        if let Some(obj) = object(Kind::RoutePolicy, o, &mut inputs.rejected) {
+            inputs.policies.push(obj);
+        }
+    }
     // Store order is a hash order; sorting keeps equal snapshots equal (no spurious pass).
     inputs.neighbors.sort_by(|a, b| a.key.cmp(&b.key));
     inputs.flowspecs.sort_by(|a, b| a.key.cmp(&b.key));
     inputs.routes.sort_by(|a, b| a.key.cmp(&b.key));
+    inputs.policies.sort_by(|a, b| a.key.cmp(&b.key));
     inputs.rejected.sort_by(|a, b| a.key.cmp(&b.key));
     inputs
 }
