@@ -5,9 +5,9 @@
 
 use bgpd_api::v1::policy_service_client::PolicyServiceClient;
 use bgpd_api::v1::{
-    DeleteDefinedSetRequest, DeletePolicyRequest, GetGlobalChainsRequest,
-    ListDefinedSetsRequest, ListNeighborPoliciesRequest, ListPoliciesRequest,
-    SetGlobalExportChainRequest, SetGlobalImportChainRequest,
+    DeleteDefinedSetRequest, DeletePolicyRequest, GetGlobalChainsRequest, ListDefinedSetsRequest,
+    ListNeighborPoliciesRequest, ListPoliciesRequest, SetGlobalExportChainRequest,
+    SetGlobalImportChainRequest,
 };
 use tonic::Code;
 
@@ -95,7 +95,12 @@ pub async fn apply(api: &mut Api, ops: &Ops, refused: &mut Refused) -> Result<()
         if let Err(s) = &r {
             tracing::warn!(error = %s, "the speaker refused the global import chain");
         }
-        check(r, "SetGlobalImportChain", "global-import", &mut Refused::new())?;
+        check(
+            r,
+            "SetGlobalImportChain",
+            "global-import",
+            &mut Refused::new(),
+        )?;
     }
     if let Some(chain) = &ops.set_global_export {
         let r = api
@@ -106,7 +111,12 @@ pub async fn apply(api: &mut Api, ops: &Ops, refused: &mut Refused) -> Result<()
         if let Err(s) = &r {
             tracing::warn!(error = %s, "the speaker refused the global export chain");
         }
-        check(r, "SetGlobalExportChain", "global-export", &mut Refused::new())?;
+        check(
+            r,
+            "SetGlobalExportChain",
+            "global-export",
+            &mut Refused::new(),
+        )?;
     }
     for name in &ops.delete_policies {
         let r = api

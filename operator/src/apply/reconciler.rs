@@ -240,7 +240,12 @@ fn view_of(
 }
 
 /// The kinds the gauges always report.
-const KINDS: [&str; 4] = ["BgpNeighbor", "FlowSpecRule", "InjectedRoute", "RoutePolicy"];
+const KINDS: [&str; 4] = [
+    "BgpNeighbor",
+    "FlowSpecRule",
+    "InjectedRoute",
+    "RoutePolicy",
+];
 
 fn record_metrics(metrics: &Metrics, plan: &Plan, view: &SpeakerView, started: Instant) {
     metrics.duration.observe(started.elapsed().as_secs_f64());

@@ -15,8 +15,11 @@ pub fn diff(desired: &DesiredState, actual: &Actual, prefix: &str, ops: &mut Ops
     let owned_gone = |name: &str| {
         desired.allow_delete && name.starts_with(prefix) && !desired.keep.contains(name)
     };
-    let have: BTreeMap<&str, &SetPolicyRequest> =
-        actual.policies.iter().map(|p| (p.name.as_str(), p)).collect();
+    let have: BTreeMap<&str, &SetPolicyRequest> = actual
+        .policies
+        .iter()
+        .map(|p| (p.name.as_str(), p))
+        .collect();
     ops.upsert_policies = desired
         .policies
         .iter()
@@ -50,8 +53,18 @@ pub fn diff(desired: &DesiredState, actual: &Actual, prefix: &str, ops: &mut Ops
         .map(key)
         .collect();
     ops.set_neighbor_chains = neighbor_chains(desired, actual);
-    ops.set_global_import = global(&desired.global_import, &actual.global_import, desired, prefix);
-    ops.set_global_export = global(&desired.global_export, &actual.global_export, desired, prefix);
+    ops.set_global_import = global(
+        &desired.global_import,
+        &actual.global_import,
+        desired,
+        prefix,
+    );
+    ops.set_global_export = global(
+        &desired.global_export,
+        &actual.global_export,
+        desired,
+        prefix,
+    );
 }
 
 /// The speaker may list members in its own order.
@@ -74,7 +87,9 @@ fn neighbor_chains(desired: &DesiredState, actual: &Actual) -> Vec<SetNeighborPo
         .iter()
         .filter(|d| !desired.keep_chains.contains(&d.address))
         .filter(|d| match have.get(d.address.as_str()) {
-            Some(a) => a.import_policies != d.import_policies || a.export_policies != d.export_policies,
+            Some(a) => {
+                a.import_policies != d.import_policies || a.export_policies != d.export_policies
+            }
             None => !d.import_policies.is_empty() || !d.export_policies.is_empty(),
         })
         .cloned()
@@ -103,3 +118,7 @@ fn global(
     }
     (chain != have).then_some(chain)
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

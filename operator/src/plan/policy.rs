@@ -100,11 +100,13 @@ fn chains(
                         attached.entry(id.clone()).or_default().push(label);
                     }
                 }
-                plan.desired.neighbor_chains.push(SetNeighborPoliciesRequest {
-                    address,
-                    import_policies,
-                    export_policies,
-                });
+                plan.desired
+                    .neighbor_chains
+                    .push(SetNeighborPoliciesRequest {
+                        address,
+                        import_policies,
+                        export_policies,
+                    });
             }
             (i, e) => {
                 let missing = i.err().or(e.err()).unwrap_or_default();
@@ -160,7 +162,11 @@ pub fn policy(obj: &Object<RoutePolicySpec>) -> (SetPolicyRequest, Vec<DefinedSe
         .collect();
     let policy = SetPolicyRequest {
         name: obj.id.clone(),
-        default_action: obj.spec.default_action.map_or("next", |a| a.name()).to_owned(),
+        default_action: obj
+            .spec
+            .default_action
+            .map_or("next", |a| a.name())
+            .to_owned(),
         statements,
     };
     (policy, sets)
@@ -246,9 +252,8 @@ fn prefix_match(p: &PrefixMatchSpec) -> PrefixMatch {
         .unwrap_or(0);
     let max = if text.contains(':') { 128 } else { 32 };
     let ge = p.ge.map_or(len, u32::from);
-    let le = p
-        .le
-        .map_or(if p.ge.is_some() { max } else { len }, u32::from);
+    let le =
+        p.le.map_or(if p.ge.is_some() { max } else { len }, u32::from);
     PrefixMatch {
         prefix: text.to_owned(),
         ge: Some(ge),
@@ -260,10 +265,7 @@ fn actions(out: &mut PolicyStatement, a: &PolicySet) {
     out.set_local_pref = a.local_pref;
     if let Some(m) = &a.med {
         out.set_med = m.set;
-        out.adjust_med = m
-            .add
-            .map(i64::from)
-            .or(m.subtract.map(|v| -i64::from(v)));
+        out.adjust_med = m.add.map(i64::from).or(m.subtract.map(|v| -i64::from(v)));
     }
     if let Some(c) = &a.communities {
         out.add_communities = c.add.clone();
@@ -279,3 +281,7 @@ fn actions(out: &mut PolicyStatement, a: &PolicySet) {
     });
     out.set_next_hop = a.next_hop.clone().unwrap_or_default();
 }
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;

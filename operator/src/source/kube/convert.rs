@@ -164,6 +164,13 @@ mod tests {
                 "u-r",
                 serde_json::json!({"prefix": 42}),
             )],
+            policies: vec![obj(
+                Kind::RoutePolicy,
+                None,
+                "prepend",
+                "u-p",
+                serde_json::json!({"statements": [{"set": {"asPathPrepend": {"count": 2}}}]}),
+            )],
         };
         let inputs = inputs(&snap, BTreeMap::new());
         assert_eq!(inputs.neighbors[0].id, "k8s:u-n");
@@ -179,6 +186,8 @@ mod tests {
             .expect("after epoch");
         assert_eq!(created.as_secs(), 1_795_600_800);
         assert!(inputs.routes.is_empty());
+        assert_eq!(inputs.policies[0].id, "k8s:u-p");
+        assert_eq!(inputs.policies[0].key.to_string(), "RoutePolicy/prepend");
         assert_eq!(inputs.rejected[0].id, "k8s:u-r");
         assert!(
             inputs.rejected[0].reason.starts_with("spec:"),

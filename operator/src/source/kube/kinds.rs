@@ -95,7 +95,12 @@ mod tests {
         let plurals: Vec<_> = Kind::ALL.iter().map(|k| k.resource().plural).collect();
         assert_eq!(
             plurals,
-            ["bgpneighbors", "flowspecrules", "injectedroutes", "routepolicies"]
+            [
+                "bgpneighbors",
+                "flowspecrules",
+                "injectedroutes",
+                "routepolicies"
+            ]
         );
         assert_eq!(Kind::FlowSpecRule.api_version(), "bgp.rustbgpd.io/v1alpha1");
         assert_eq!(Kind::from_name("InjectedRoute"), Some(Kind::InjectedRoute));

@@ -25,7 +25,10 @@ pub fn family(spec: &Value) -> Option<FlowSpecFamily> {
 
 /// How many statements a RoutePolicy has.
 pub fn statement_count(spec: &Value) -> Option<u32> {
-    let n = spec.get("statements").and_then(Value::as_array).map_or(0, Vec::len);
+    let n = spec
+        .get("statements")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     Some(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
