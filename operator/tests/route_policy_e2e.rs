@@ -6,6 +6,8 @@
 //! of a missing RoutePolicy is reported on the neighbor and keeps the chain in place;
 //! detaching restores the plain path.
 
+// Shared with from_dir_e2e, which uses more of it.
+#[allow(dead_code)]
 mod e2e_support;
 
 use std::net::IpAddr;
