@@ -4,7 +4,8 @@
 //! RIB shows for an InjectedRoute (gobgp CLI): a longer AS path with the prepend, then a
 //! community after an edit, with the session kept up (gobgpd counts no second OPEN); a name
 //! of a missing RoutePolicy is reported on the neighbor and keeps the chain in place;
-//! detaching restores the plain path.
+//! detaching restores the plain path. A policy the speaker refuses carries the speaker's
+//! INVALID_ARGUMENT message in its status.
 
 // Shared with from_dir_e2e, which uses more of it.
 #[allow(dead_code)]
@@ -40,6 +41,10 @@ fn policy(extra_set: &str) -> String {
          \x20     action: permit\n  defaultAction: next\n"
     )
 }
+
+/// Valid for the CRD (community texts are free strings there), refused by the speaker.
+const BAD: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
+    name: bad\nspec:\n  statements:\n    - set: {communities: {add: [not-a-community]}}\n";
 
 const ROUTE: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: InjectedRoute\nmetadata:\n  \
     name: customer\n  namespace: customers\nspec:\n  prefix: 198.51.100.0/24\n  nextHop: 192.0.2.10\n";
@@ -109,6 +114,7 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
     write(d, "neighbor.yaml", &neighbor(&r2_spec, &me, "prepend"));
     write(d, "policy.yaml", &policy(""));
     write(d, "route.yaml", ROUTE);
+    write(d, "bad.yaml", BAD);
     let op = Operator::start(d, &speaker.url());
 
     // Attached: our AS three times by policy, once more by eBGP.
@@ -125,6 +131,11 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
         "RoutePolicy Ready, attached",
         |s| s.contains("export:r2") && s.contains("reason: Ready"),
     );
+
+    // The speaker's INVALID_ARGUMENT message, naming the field, on the refused policy.
+    wait_status(d, "bad.yaml", "bad", "bad policy SpeakerRejected", |s| {
+        s.contains("SpeakerRejected") && s.contains("add_communities[0]")
+    });
 
     // Edited: the community appears, the prepend stays, the session stays.
     let tag = "        communities: {add: [\"65000:300\"]}\n";
