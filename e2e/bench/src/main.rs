@@ -6,7 +6,7 @@
 //!
 //! Usage: `inject-bench [--routes N] [--flows N] [--only ours|gobgpd] [--policy]`
 //! (`--policy`: both speakers first get the same 10-statement export policy, see
-//! [`policy`]; the routes then go through it on their way to the receiver).
+//! `bench::policy`; the routes then go through it on their way to the receiver).
 //! (`scripts/bench-inject.sh` installs the peers and builds everything first).
 //! Every process started here is stopped on exit, also on errors (Drop guards).
 
@@ -155,7 +155,7 @@ async fn run_ours(args: &Args) -> Result<Side, BoxError> {
     }
     let pid = ours.proc.pid();
     if args.policy {
-        policy::install_ours(ours.channel.clone()).await?;
+        policy::install_ours(&ours.grpc).await?;
         eprintln!("ours: 10-statement export policy installed");
     }
     eprintln!("ours: session up, injecting {} routes", args.routes);

@@ -27,8 +27,6 @@ pub struct Ours {
     pub client: InjectionServiceClient<Channel>,
     /// The gRPC endpoint, `http://ADDR:PORT`.
     pub grpc: String,
-    /// The same gRPC connection, for the other services.
-    pub channel: Channel,
     // Declared before `dir`: the process stops before its config dir goes.
     pub proc: Guard,
     dir: tempfile::TempDir,
@@ -80,13 +78,11 @@ impl Ours {
         let mut cmd = Command::new(bin);
         cmd.arg(&cfg).env("RUST_LOG", "warn");
         let proc = Guard::spawn("rustbgpd", cmd, &dir.path().join("rustbgpd.log"))?;
-        let channel = connect(addr, grpc_port, Duration::from_secs(10)).await?;
-        let client = InjectionServiceClient::new(channel.clone());
+        let client = connect(addr, grpc_port, Duration::from_secs(10)).await?;
         let grpc = format!("http://{addr}:{grpc_port}");
         Ok(Ours {
             client,
             grpc,
-            channel,
             proc,
             dir,
         })
@@ -99,14 +95,18 @@ impl Ours {
     }
 }
 
-async fn connect(addr: Ipv4Addr, port: u16, timeout: Duration) -> Result<Channel, BoxError> {
+async fn connect(
+    addr: Ipv4Addr,
+    port: u16,
+    timeout: Duration,
+) -> Result<InjectionServiceClient<Channel>, BoxError> {
     let start = Instant::now();
     loop {
         match Channel::from_shared(format!("http://{addr}:{port}"))?
             .connect()
             .await
         {
-            Ok(ch) => return Ok(ch),
+            Ok(ch) => return Ok(InjectionServiceClient::new(ch)),
             Err(e) if start.elapsed() > timeout => {
                 return Err(format!("rustbgpd gRPC at {addr}:{port}: {e}").into());
             }

@@ -16,7 +16,9 @@ use crate::BoxError;
 pub const MISSES: usize = 8;
 pub const TAG: &str = "65001:999";
 
-pub async fn install_ours(channel: Channel) -> Result<(), BoxError> {
+/// Installs the policy on our speaker at `grpc` (`http://ADDR:PORT`).
+pub async fn install_ours(grpc: &str) -> Result<(), BoxError> {
+    let channel = Channel::from_shared(grpc.to_string())?.connect().await?;
     let mut api = PolicyServiceClient::new(channel);
     let set = |kind: &str, name: String, members: Vec<String>| DefinedSet {
         kind: kind.into(),
