@@ -4,7 +4,8 @@
 //! RIB shows for an InjectedRoute (gobgp CLI): a longer AS path with the prepend, then a
 //! community after an edit, with the session kept up (gobgpd counts no second OPEN); a name
 //! of a missing RoutePolicy is reported on the neighbor and keeps the chain in place;
-//! detaching restores the plain path. A policy the speaker refuses carries the speaker's
+//! detaching restores the plain path. A policy in the global export chain sets a MED only
+//! once the neighbor's own chain no longer permits first, until its manifest is deleted. A policy the speaker refuses carries the speaker's
 //! INVALID_ARGUMENT message in its status.
 
 // Shared with from_dir_e2e, which uses more of it.
@@ -41,6 +42,11 @@ fn policy(extra_set: &str) -> String {
          \x20     action: permit\n  defaultAction: next\n"
     )
 }
+
+/// In the global export chain: every route gets MED 77.
+const GLOBAL: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
+    name: med\nspec:\n  globalExport: true\n  statements:\n    - set: {med: {set: 77}}\n      \
+    action: next\n  defaultAction: next\n";
 
 /// Valid for the CRD (community texts are free strings there), refused by the speaker.
 const BAD: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
@@ -115,6 +121,7 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
     write(d, "policy.yaml", &policy(""));
     write(d, "route.yaml", ROUTE);
     write(d, "bad.yaml", BAD);
+    write(d, "global.yaml", GLOBAL);
     let op = Operator::start(d, &speaker.url());
 
     // Attached: our AS three times by policy, once more by eBGP.
@@ -131,6 +138,13 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
         "RoutePolicy Ready, attached",
         |s| s.contains("export:r2") && s.contains("reason: Ready"),
     );
+    wait_status(d, "global.yaml", "med", "global policy attached", |s| {
+        s.contains("global-export") && s.contains("reason: Ready")
+    });
+    // The neighbor's chain runs first and its permit ends evaluation: no global MED.
+    let rib = router::rib(&r2, Family::Ipv4Unicast).unwrap();
+    let r = route(&rib, PREFIX).unwrap();
+    assert_eq!(r.med, None, "{r:?}");
 
     // The speaker's INVALID_ARGUMENT message, naming the field, on the refused policy.
     wait_status(d, "bad.yaml", "bad", "bad policy SpeakerRejected", |s| {
@@ -167,9 +181,12 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
     let r = route(&rib, PREFIX).unwrap();
     assert_eq!(r.as_path.len(), 4, "the kept chain still prepends: {r:?}");
 
-    // Detached: the plain path and no community, still the same session.
+    // Detached: the plain path and no community, still the same session; now the global
+    // chain decides and sets the MED.
     write(d, "neighbor.yaml", &neighbor(&r2_spec, &me, ""));
-    let r = wait_route(&r2, "r2 sees the plain path", |r| r.as_path.len() == 1);
+    let r = wait_route(&r2, "r2 sees the plain path with the global MED", |r| {
+        r.as_path.len() == 1 && r.med == Some(77)
+    });
     assert_eq!(r.as_path, [65001], "{r:?}");
     assert!(!r.communities.contains(&TAG), "{r:?}");
     assert_eq!(
@@ -184,5 +201,10 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
         "RoutePolicy no longer attached",
         |s| !s.contains("export:r2") && s.contains("reason: Ready"),
     );
+
+    // Deleting the global policy's manifest takes it out of the chain: no MED any more.
+    std::fs::remove_file(d.join("global.yaml")).unwrap();
+    let r = wait_route(&r2, "r2 sees no MED", |r| r.med.is_none());
+    assert_eq!(r.as_path, [65001], "{r:?}");
     drop(op);
 }
