@@ -5,8 +5,8 @@
 //! community after an edit, with the session kept up (gobgpd counts no second OPEN); a name
 //! of a missing RoutePolicy is reported on the neighbor and keeps the chain in place;
 //! detaching restores the plain path. A policy in the global export chain sets a MED only
-//! once the neighbor's own chain no longer permits first, until its manifest is deleted. A policy the speaker refuses carries the speaker's
-//! INVALID_ARGUMENT message in its status.
+//! once the neighbor's own chain no longer permits first, until its manifest is deleted. A
+//! policy the speaker refuses carries the speaker's INVALID_ARGUMENT message in its status.
 
 // Shared with from_dir_e2e, which uses more of it.
 #[allow(dead_code)]
