@@ -48,9 +48,10 @@ const GLOBAL: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nm
     name: med\nspec:\n  globalExport: true\n  statements:\n    - set: {med: {set: 77}}\n      \
     action: next\n  defaultAction: next\n";
 
-/// Valid for the CRD (community texts are free strings there), refused by the speaker.
+/// Valid for the CRD (community texts are free strings there), refused by the speaker. It is
+/// in the global export chain too: left out there, it must not block the MED policy.
 const BAD: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
-    name: bad\nspec:\n  statements:\n    - set: {communities: {add: [not-a-community]}}\n";
+    name: bad\nspec:\n  globalExport: true\n  statements:\n    - set: {communities: {add: [not-a-community]}}\n";
 
 const ROUTE: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: InjectedRoute\nmetadata:\n  \
     name: customer\n  namespace: customers\nspec:\n  prefix: 198.51.100.0/24\n  nextHop: 192.0.2.10\n";

@@ -3,6 +3,8 @@
 //! chains, then deletes). A request the speaker refuses (INVALID_ARGUMENT and the like) is
 //! recorded against its object and the rest goes on.
 
+use std::collections::BTreeSet;
+
 use bgpd_api::v1::policy_service_client::PolicyServiceClient;
 use bgpd_api::v1::{
     DeleteDefinedSetRequest, DeletePolicyRequest, GetGlobalChainsRequest, ListDefinedSetsRequest,
@@ -71,6 +73,25 @@ fn check<T>(
     }
 }
 
+/// Of the policies the speaker just refused, those it does not hold at all (new ones): a
+/// chain naming one would be refused as a whole, so they are left out of the chains (the
+/// speaker never applied them anyway); a refused edit keeps the previous version in place.
+async fn absent(api: &mut Api, failed: Vec<String>) -> Result<BTreeSet<String>, ApplyError> {
+    if failed.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let held: BTreeSet<String> = api
+        .list_policies(ListPoliciesRequest {})
+        .await
+        .map_err(call("ListPolicies"))?
+        .into_inner()
+        .policies
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    Ok(failed.into_iter().filter(|n| !held.contains(n)).collect())
+}
+
 /// Applies the policy operations of `ops`.
 pub async fn apply(api: &mut Api, ops: &Ops, refused: &mut Refused) -> Result<(), ApplyError> {
     for s in &ops.upsert_sets {
@@ -78,15 +99,32 @@ pub async fn apply(api: &mut Api, ops: &Ops, refused: &mut Refused) -> Result<()
         let r = api.set_defined_set(s.clone()).await;
         check(r, "SetDefinedSet", &owner, refused)?;
     }
+    let mut failed = Vec::new();
     for p in &ops.upsert_policies {
         let r = api.set_policy(p.clone()).await;
+        if r.is_err() {
+            failed.push(p.name.clone());
+        }
         check(r, "SetPolicy", &p.name, refused)?;
     }
+    let absent = absent(api, failed).await?;
+    let keep = |chain: &[String]| -> Vec<String> {
+        chain
+            .iter()
+            .filter(|n| !absent.contains(*n))
+            .cloned()
+            .collect()
+    };
     for n in &ops.set_neighbor_chains {
+        let mut n = n.clone();
+        n.import_policies = keep(&n.import_policies);
+        n.export_policies = keep(&n.export_policies);
         let r = api.set_neighbor_policies(n.clone()).await;
         check(r, "SetNeighborPolicies", &n.address, refused)?;
     }
-    if let Some(chain) = &ops.set_global_import {
+    let global_import = ops.set_global_import.as_deref().map(keep);
+    let global_export = ops.set_global_export.as_deref().map(keep);
+    if let Some(chain) = &global_import {
         let r = api
             .set_global_import_chain(SetGlobalImportChainRequest {
                 chain: chain.clone(),
@@ -102,7 +140,7 @@ pub async fn apply(api: &mut Api, ops: &Ops, refused: &mut Refused) -> Result<()
             &mut Refused::new(),
         )?;
     }
-    if let Some(chain) = &ops.set_global_export {
+    if let Some(chain) = &global_export {
         let r = api
             .set_global_export_chain(SetGlobalExportChainRequest {
                 chain: chain.clone(),
