@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-use crate::crd::{BgpNeighborSpec, FlowSpecRuleSpec, InjectedRouteSpec};
+use crate::crd::{BgpNeighborSpec, FlowSpecRuleSpec, InjectedRouteSpec, RoutePolicySpec};
 
 /// Which object: kind, namespace (empty for cluster-scoped kinds) and name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,6 +81,8 @@ pub struct Inputs {
     pub flowspecs: Vec<Object<FlowSpecRuleSpec>>,
     /// `InjectedRoute`s.
     pub routes: Vec<Object<InjectedRouteSpec>>,
+    /// `RoutePolicy`s.
+    pub policies: Vec<Object<RoutePolicySpec>>,
     /// Secret values a `BgpNeighbor.passwordSecretRef` may point at.
     pub secrets: BTreeMap<SecretKey, String>,
     /// Identified objects that failed validation.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::core::cel::{ErrorKind, compile_schema};
-use operator::crd::{self, BgpNeighbor, FlowSpecRule, InjectedRoute, validate};
+use operator::crd::{self, BgpNeighbor, FlowSpecRule, InjectedRoute, RoutePolicy, validate};
 use serde_json::Value;
 
 const REGENERATE: &str = "run `cargo run -p operator --bin crdgen` and commit crds/";
@@ -167,6 +167,7 @@ fn valid_examples_pass_schema_cel_and_parse() {
             "FlowSpecRule" => serde_json::from_value::<FlowSpecRule>(object.clone()).map(|_| ()),
             "InjectedRoute" => serde_json::from_value::<InjectedRoute>(object.clone()).map(|_| ()),
             "BgpNeighbor" => serde_json::from_value::<BgpNeighbor>(object.clone()).map(|_| ()),
+            "RoutePolicy" => serde_json::from_value::<RoutePolicy>(object.clone()).map(|_| ()),
             other => panic!("{}: no Rust type for {other}", path.display()),
         };
         parsed.unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
@@ -178,6 +179,7 @@ fn valid_examples_pass_schema_cel_and_parse() {
             ("BgpNeighbor".to_owned(), 2),
             ("FlowSpecRule".to_owned(), 3),
             ("InjectedRoute".to_owned(), 2),
+            ("RoutePolicy".to_owned(), 2),
         ]),
         "the example set changed; update this test deliberately"
     );
@@ -247,6 +249,10 @@ fn printer_columns() {
         columns("BgpNeighbor"),
         ["Address", "ASN", "State", "Ready", "Age"]
     );
+    assert_eq!(
+        columns("RoutePolicy"),
+        ["Statements", "Attached To", "Ready", "Age"]
+    );
 }
 
 #[test]
@@ -255,4 +261,5 @@ fn short_names() {
     assert_eq!(short("FlowSpecRule"), Some(vec!["fsr".to_owned()]));
     assert_eq!(short("InjectedRoute"), Some(vec!["ir".to_owned()]));
     assert_eq!(short("BgpNeighbor"), Some(vec!["bgpn".to_owned()]));
+    assert_eq!(short("RoutePolicy"), Some(vec!["rpol".to_owned()]));
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use bgpd_api::v1::control_service_client::ControlServiceClient;
 use bgpd_api::v1::injection_service_client::InjectionServiceClient;
 use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
+use bgpd_api::v1::policy_service_client::PolicyServiceClient;
 use bgpd_api::v1::{
     AddFlowSpecsRequest, AddPathsRequest, DeleteFlowSpecRequest, DeleteFlowSpecsRequest,
     DeleteNeighborRequest, DeletePathRequest, DeletePathsRequest, GetInfoRequest,
@@ -68,7 +69,7 @@ pub enum ApplyError {
     Token,
 }
 
-fn call(call: &'static str) -> impl Fn(tonic::Status) -> ApplyError {
+pub(super) fn call(call: &'static str) -> impl Fn(tonic::Status) -> ApplyError {
     move |status| ApplyError::Call { call, status }
 }
 
@@ -85,13 +86,14 @@ impl Interceptor for Auth {
     }
 }
 
-type Svc = InterceptedService<Channel, Auth>;
+pub(super) type Svc = InterceptedService<Channel, Auth>;
 
 /// A connected speaker.
 pub struct SpeakerClient {
     injection: InjectionServiceClient<Svc>,
     neighbors: NeighborServiceClient<Svc>,
     control: ControlServiceClient<Svc>,
+    policy: PolicyServiceClient<Svc>,
     sessions: Sessions,
 }
 
@@ -136,7 +138,8 @@ impl SpeakerClient {
         Ok(SpeakerClient {
             injection: InjectionServiceClient::with_interceptor(channel.clone(), auth.clone()),
             neighbors: NeighborServiceClient::with_interceptor(channel.clone(), auth.clone()),
-            control: ControlServiceClient::with_interceptor(channel, auth),
+            control: ControlServiceClient::with_interceptor(channel.clone(), auth.clone()),
+            policy: PolicyServiceClient::with_interceptor(channel, auth),
             sessions: Sessions::new(),
         })
     }
@@ -217,6 +220,7 @@ impl SpeakerClient {
             }
             token = page.next_page_token;
         }
+        super::policy::list(&mut self.policy, &mut actual).await?;
         Ok((actual, advertised))
     }
 
@@ -296,6 +300,7 @@ impl SpeakerClient {
                 refused.insert(n.address.clone(), status.message().to_owned());
             }
         }
+        super::policy::apply(&mut self.policy, ops, &mut refused).await?;
         for chunk in ops.upsert_paths.chunks(BATCH) {
             let resp = self
                 .injection

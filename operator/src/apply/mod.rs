@@ -7,6 +7,7 @@
 //! repair). Stopping the loop withdraws nothing.
 
 pub mod client;
+mod policy;
 mod reconciler;
 
 pub use client::{ApplyError, SpeakerClient, Target};

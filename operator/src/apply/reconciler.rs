@@ -208,6 +208,7 @@ fn view_of(
 ) -> SpeakerView {
     let mut held: BTreeSet<String> = after.paths.iter().map(|p| p.id.clone()).collect();
     held.extend(after.flowspecs.iter().map(|f| f.id.clone()));
+    held.extend(after.policies.iter().map(|p| p.name.clone()));
     held.extend(
         after
             .neighbors
@@ -239,7 +240,12 @@ fn view_of(
 }
 
 /// The kinds the gauges always report.
-const KINDS: [&str; 3] = ["BgpNeighbor", "FlowSpecRule", "InjectedRoute"];
+const KINDS: [&str; 4] = [
+    "BgpNeighbor",
+    "FlowSpecRule",
+    "InjectedRoute",
+    "RoutePolicy",
+];
 
 fn record_metrics(metrics: &Metrics, plan: &Plan, view: &SpeakerView, started: Instant) {
     metrics.duration.observe(started.elapsed().as_secs_f64());

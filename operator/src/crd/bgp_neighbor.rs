@@ -143,6 +143,19 @@ pub struct BgpNeighborSpec {
     /// the speaker's default (on for eBGP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flowspec_validation: Option<bool>,
+
+    /// RoutePolicy names applied, in order, to routes received from this neighbor (before
+    /// the global import chain). A name without a RoutePolicy is reported in the status and
+    /// leaves the neighbor's chains on the speaker as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 16), inner(length(min = 1, max = 253)))]
+    pub import_policies: Vec<String>,
+
+    /// RoutePolicy names applied, in order, to routes sent to this neighbor (before the
+    /// global export chain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 16), inner(length(min = 1, max = 253)))]
+    pub export_policies: Vec<String>,
 }
 
 /// An address family (AFI/SAFI), in the speaker's words.

@@ -9,6 +9,7 @@ pub mod common;
 mod expiry;
 pub mod flowspec_rule;
 pub mod injected_route;
+pub mod route_policy;
 pub mod validate;
 pub mod values;
 
@@ -19,6 +20,7 @@ use thiserror::Error;
 pub use bgp_neighbor::{BgpNeighbor, BgpNeighborSpec, BgpNeighborStatus};
 pub use flowspec_rule::{FlowSpecRule, FlowSpecRuleSpec, FlowSpecRuleStatus};
 pub use injected_route::{InjectedRoute, InjectedRouteSpec, InjectedRouteStatus};
+pub use route_policy::{RoutePolicy, RoutePolicySpec, RoutePolicyStatus};
 
 /// The API group of every kind.
 pub const GROUP: &str = "bgp.rustbgpd.io";
@@ -44,6 +46,7 @@ pub fn all() -> Vec<CustomResourceDefinition> {
         BgpNeighbor::crd(),
         FlowSpecRule::crd(),
         InjectedRoute::crd(),
+        RoutePolicy::crd(),
     ]
 }
 
@@ -78,10 +81,11 @@ mod tests {
                 "bgpneighbors.bgp.rustbgpd.io.yaml",
                 "flowspecrules.bgp.rustbgpd.io.yaml",
                 "injectedroutes.bgp.rustbgpd.io.yaml",
+                "routepolicies.bgp.rustbgpd.io.yaml",
             ]
         );
         let scopes: Vec<_> = crds.iter().map(|c| c.spec.scope.as_str()).collect();
-        assert_eq!(scopes, ["Cluster", "Namespaced", "Namespaced"]);
+        assert_eq!(scopes, ["Cluster", "Namespaced", "Namespaced", "Cluster"]);
         for crd in &crds {
             assert_eq!(crd.spec.group, GROUP);
             assert_eq!(

@@ -12,12 +12,16 @@
 //! listed on the speaker, so it is withdrawn at the first reconcile; and nothing we do not own
 //! (static config, hand-made injections, another source's objects) can ever match.
 
+mod policy;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 
-use bgpd_api::v1::{AddFlowSpecRequest, AddNeighborRequest, AddPathRequest};
+use bgpd_api::v1::{
+    AddFlowSpecRequest, AddNeighborRequest, AddPathRequest, DefinedSet, SetNeighborPoliciesRequest,
+    SetPolicyRequest,
+};
 
 use crate::ids::neighbor_id;
 use crate::plan::DesiredState;
@@ -31,6 +35,16 @@ pub struct Actual {
     pub paths: Vec<AddPathRequest>,
     /// `ListFlowSpecs` specs.
     pub flowspecs: Vec<AddFlowSpecRequest>,
+    /// `ListPolicies`.
+    pub policies: Vec<SetPolicyRequest>,
+    /// `ListDefinedSets`.
+    pub defined_sets: Vec<DefinedSet>,
+    /// `ListNeighborPolicies`.
+    pub neighbor_chains: Vec<SetNeighborPoliciesRequest>,
+    /// `GetGlobalChains` import chain.
+    pub global_import: Vec<String>,
+    /// `GetGlobalChains` export chain.
+    pub global_export: Vec<String>,
 }
 
 /// The operations that take the speaker from actual to desired.
@@ -48,6 +62,20 @@ pub struct Ops {
     pub upsert_flowspecs: Vec<AddFlowSpecRequest>,
     /// FlowSpec ids to withdraw.
     pub delete_flowspecs: Vec<String>,
+    /// Defined sets to create or replace (before the policies).
+    pub upsert_sets: Vec<DefinedSet>,
+    /// Policies to create or replace (before the chains).
+    pub upsert_policies: Vec<SetPolicyRequest>,
+    /// Neighbors' own chains to set.
+    pub set_neighbor_chains: Vec<SetNeighborPoliciesRequest>,
+    /// The new global import chain, if it changes.
+    pub set_global_import: Option<Vec<String>>,
+    /// The new global export chain, if it changes.
+    pub set_global_export: Option<Vec<String>>,
+    /// Policy names to delete (after the chains no longer name them).
+    pub delete_policies: Vec<String>,
+    /// Defined sets (kind, name) to delete (after the policies).
+    pub delete_sets: Vec<(String, String)>,
 }
 
 impl Ops {
@@ -64,6 +92,13 @@ impl Ops {
             + self.delete_paths.len()
             + self.upsert_flowspecs.len()
             + self.delete_flowspecs.len()
+            + self.upsert_sets.len()
+            + self.upsert_policies.len()
+            + self.set_neighbor_chains.len()
+            + usize::from(self.set_global_import.is_some())
+            + usize::from(self.set_global_export.is_some())
+            + self.delete_policies.len()
+            + self.delete_sets.len()
     }
 }
 
@@ -86,14 +121,17 @@ pub fn diff(desired: &DesiredState, actual: &Actual, prefix: &str) -> Ops {
         |a, b| a == b,
     );
     let (upsert_neighbors, delete_neighbors) = diff_neighbors(desired, actual, prefix);
-    Ops {
+    let mut ops = Ops {
         upsert_neighbors,
         delete_neighbors,
         upsert_paths,
         delete_paths,
         upsert_flowspecs,
         delete_flowspecs,
-    }
+        ..Ops::default()
+    };
+    policy::diff(desired, actual, prefix, &mut ops);
+    ops
 }
 
 /// Every desired path and rule as an upsert (a replay after a speaker restart), plus what a

@@ -55,6 +55,7 @@ fn unchanged_objects_produce_nothing() {
         paths: d.paths.clone(),
         flowspecs: d.flowspecs.clone(),
         neighbors: vec![],
+        ..Actual::default()
     };
     assert!(diff(&d, &actual, P).is_empty());
 }
@@ -71,6 +72,7 @@ fn changed_objects_are_upserted_and_stale_owned_ones_deleted() {
         ],
         flowspecs: vec![flow("dir:old", 80)],
         neighbors: vec![],
+        ..Actual::default()
     };
     let ops = diff(&d, &actual, P);
     assert_eq!(ops.upsert_paths, vec![path("dir:a", 2)]);
@@ -130,6 +132,7 @@ fn replay_upserts_everything() {
         paths: d.paths.clone(),
         flowspecs: d.flowspecs.clone(),
         neighbors: vec![],
+        ..Actual::default()
     };
     let ops = replay(&d, &actual, P);
     assert_eq!(ops.upsert_paths.len(), 1);
@@ -198,9 +201,9 @@ proptest! {
         ap in paths_strategy(false), af in flows_strategy(false),
     ) {
         let d = desired(dp, df);
-        let actual = Actual { paths: ap, flowspecs: af, neighbors: vec![] };
+        let actual = Actual { paths: ap, flowspecs: af, neighbors: vec![], ..Actual::default() };
         let after = apply_to(&actual, &diff(&d, &actual, P));
-        let mut expected = Actual { paths: d.paths.clone(), flowspecs: d.flowspecs.clone(), neighbors: vec![] };
+        let mut expected = Actual { paths: d.paths.clone(), flowspecs: d.flowspecs.clone(), neighbors: vec![], ..Actual::default() };
         expected.paths.extend(actual.paths.iter().filter(|p| !p.id.starts_with(P)).cloned());
         expected.flowspecs.extend(actual.flowspecs.iter().filter(|f| !f.id.starts_with(P)).cloned());
         prop_assert_eq!(sorted(after), sorted(expected));
@@ -210,7 +213,7 @@ proptest! {
     #[test]
     fn diff_of_equal_states_is_empty(dp in paths_strategy(false), df in flows_strategy(false)) {
         let d = desired(dp, df);
-        let actual = Actual { paths: d.paths.clone(), flowspecs: d.flowspecs.clone(), neighbors: vec![] };
+        let actual = Actual { paths: d.paths.clone(), flowspecs: d.flowspecs.clone(), neighbors: vec![], ..Actual::default() };
         prop_assert!(diff(&d, &actual, P).is_empty());
     }
 
@@ -220,7 +223,7 @@ proptest! {
         dp in paths_strategy(true), ap in paths_strategy(false), af in flows_strategy(false),
     ) {
         let d = desired(dp, vec![]);
-        let actual = Actual { paths: ap, flowspecs: af, neighbors: vec![] };
+        let actual = Actual { paths: ap, flowspecs: af, neighbors: vec![], ..Actual::default() };
         let after = apply_to(&actual, &diff(&d, &actual, P));
         prop_assert!(diff(&d, &after, P).is_empty());
     }

@@ -10,6 +10,7 @@
 pub mod expiry;
 mod flowspec;
 mod neighbor;
+pub mod policy;
 mod route;
 mod selector;
 #[cfg(test)]
@@ -18,7 +19,10 @@ mod tests;
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
-use bgpd_api::v1::{AddFlowSpecRequest, AddNeighborRequest, AddPathRequest};
+use bgpd_api::v1::{
+    AddFlowSpecRequest, AddNeighborRequest, AddPathRequest, DefinedSet, SetNeighborPoliciesRequest,
+    SetPolicyRequest,
+};
 
 use crate::model::{Inputs, ObjectKey};
 
@@ -33,6 +37,19 @@ pub struct DesiredState {
     pub paths: Vec<AddPathRequest>,
     /// FlowSpec rules, keyed by `id`.
     pub flowspecs: Vec<AddFlowSpecRequest>,
+    /// Route policies, keyed by `name` (the RoutePolicy's id).
+    pub policies: Vec<SetPolicyRequest>,
+    /// Defined sets the policies use, keyed by kind and name (`<policy id>/...`).
+    pub defined_sets: Vec<DefinedSet>,
+    /// The own chains of every planned neighbor (empty lists: none), keyed by address.
+    pub neighbor_chains: Vec<SetNeighborPoliciesRequest>,
+    /// Neighbor addresses whose chains stay as the speaker has them (a policy name is
+    /// unknown).
+    pub keep_chains: BTreeSet<String>,
+    /// The owned part of the global import chain, in order.
+    pub global_import: Vec<String>,
+    /// The owned part of the global export chain, in order.
+    pub global_export: Vec<String>,
     /// Ids of objects that exist but could not be planned: whatever the speaker holds for
     /// them stays as it is.
     pub keep: BTreeSet<String>,
@@ -80,6 +97,9 @@ pub struct Planned {
     /// The `BgpNeighbor`s it is sent to (name, address); empty: every neighbor with the
     /// family (no selector).
     pub selected: Vec<(String, String)>,
+    /// Planned, but something around it is wrong: (condition reason, message), e.g. a
+    /// BgpNeighbor naming a RoutePolicy that does not exist.
+    pub problem: Option<(String, String)>,
 }
 
 /// What the planner decided for one object.
@@ -140,11 +160,13 @@ pub fn plan(inputs: &Inputs, now: SystemTime) -> Plan {
             outcome: Outcome::Rejected(r.reason.clone()),
             expires_at: None,
             selected: Vec::new(),
+            problem: None,
         });
     }
     neighbor::plan_all(inputs, &mut plan);
     flowspec::plan_all(inputs, now, &mut plan);
     route::plan_all(inputs, now, &mut plan);
+    policy::plan_all(inputs, &mut plan);
     plan.errors.sort();
     plan
 }

@@ -37,6 +37,7 @@ pub fn plan_all(inputs: &Inputs, plan: &mut Plan) {
             outcome: Outcome::Desired,
             expires_at: None,
             selected: Vec::new(),
+            problem: None,
         };
         match result {
             Ok(req) => plan.desired.neighbors.push(req),

@@ -28,6 +28,7 @@ pub fn plan_all(inputs: &Inputs, now: SystemTime, plan: &mut Plan) {
             outcome: Outcome::Desired,
             expires_at,
             selected: Vec::new(),
+            problem: None,
         };
         match request(obj, inputs) {
             Err(reason) => planned.outcome = Outcome::Rejected(reason),

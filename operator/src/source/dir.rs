@@ -1,7 +1,8 @@
 //! `--from-dir DIR`: a folder of manifests as the source of custom resources.
 //!
 //! Every `*.yaml` / `*.yml` file in `DIR` (not recursive) is read as a stream of YAML
-//! documents. `BgpNeighbor`, `FlowSpecRule` and `InjectedRoute` documents become objects;
+//! documents. `BgpNeighbor`, `FlowSpecRule`, `InjectedRoute` and `RoutePolicy` documents become
+//! objects;
 //! `v1 Secret` documents supply `passwordSecretRef` values. The folder is polled every 500 ms
 //! (names, sizes, mtimes: a dependency-free watch that also works on network and overlay
 //! file systems where inotify does not); any change re-reads the whole folder and wakes the
@@ -89,6 +90,7 @@ pub fn read(dir: &Path) -> (Inputs, BTreeMap<String, PathBuf>) {
         inputs.neighbors.extend(part.neighbors);
         inputs.flowspecs.extend(part.flowspecs);
         inputs.routes.extend(part.routes);
+        inputs.policies.extend(part.policies);
         inputs.secrets.extend(part.secrets);
         inputs.rejected.extend(part.rejected);
         inputs.unreadable.extend(part.unreadable);

@@ -11,16 +11,17 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::crd::validate::CelRules;
-use crate::crd::{BgpNeighbor, FlowSpecRule, GROUP, InjectedRoute, VERSION};
+use crate::crd::{BgpNeighbor, FlowSpecRule, GROUP, InjectedRoute, RoutePolicy, VERSION};
 use crate::ids::{DIR_PREFIX, derived_uid, object_id};
 use crate::model::{Inputs, Object, ObjectKey, Rejected, Unreadable};
 use crate::plan::expiry::time_to_system;
 
-static CRDS: LazyLock<[CustomResourceDefinition; 3]> = LazyLock::new(|| {
+static CRDS: LazyLock<[CustomResourceDefinition; 4]> = LazyLock::new(|| {
     [
         BgpNeighbor::crd(),
         FlowSpecRule::crd(),
         InjectedRoute::crd(),
+        RoutePolicy::crd(),
     ]
 });
 
@@ -61,7 +62,7 @@ pub fn add(doc: Value, origin: &str, mtime: SystemTime, inputs: &mut Inputs) -> 
         });
         return None;
     }
-    let namespaced = kind != "BgpNeighbor";
+    let namespaced = kind != "BgpNeighbor" && kind != "RoutePolicy";
     let namespace = match doc["metadata"]["namespace"].as_str() {
         Some(ns) if namespaced => ns.to_owned(),
         _ if namespaced => "default".to_owned(),
@@ -94,6 +95,7 @@ pub fn add(doc: Value, origin: &str, mtime: SystemTime, inputs: &mut Inputs) -> 
         "BgpNeighbor" => 0,
         "FlowSpecRule" => 1,
         "InjectedRoute" => 2,
+        "RoutePolicy" => 3,
         other => {
             reject(inputs, format!("unknown kind {other:?}"));
             return Some(id);
@@ -108,6 +110,8 @@ pub fn add(doc: Value, origin: &str, mtime: SystemTime, inputs: &mut Inputs) -> 
             .map(|o| inputs.neighbors.push(o)),
         "FlowSpecRule" => typed::<FlowSpecRule, _>(&doc, &key, &id, mtime, |o| o.spec)
             .map(|o| inputs.flowspecs.push(o)),
+        "RoutePolicy" => typed::<RoutePolicy, _>(&doc, &key, &id, mtime, |o| o.spec)
+            .map(|o| inputs.policies.push(o)),
         _ => typed::<InjectedRoute, _>(&doc, &key, &id, mtime, |o| o.spec)
             .map(|o| inputs.routes.push(o)),
     };

@@ -57,6 +57,9 @@ pub struct ObjectStatus {
     /// When it will be withdrawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Time>,
+    /// A `RoutePolicy`'s attachments ("global-import", "export:NEIGHBOR", ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attached_to: Vec<String>,
     /// A `BgpNeighbor`'s session (flattened into the status, as in the CRD).
     #[serde(flatten)]
     pub session: Option<SessionStatus>,
@@ -101,6 +104,10 @@ pub fn compute(
     let accepted = match (&p.outcome, view.refused.get(&p.id)) {
         (Outcome::Rejected(r), _) => condition(ct::ACCEPTED, Some(false), "Invalid", r, g, now),
         (_, Some(r)) => condition(ct::ACCEPTED, Some(false), "SpeakerRejected", r, g, now),
+        (_, None) if p.problem.is_some() => {
+            let (reason, message) = p.problem.clone().unwrap_or_default();
+            condition(ct::ACCEPTED, Some(false), &reason, &message, g, now)
+        }
         _ => condition(ct::ACCEPTED, Some(true), "Valid", "", g, now),
     };
     let held = view.held.contains(&p.id);
@@ -188,6 +195,7 @@ pub fn compute(
         conditions,
         announced_to,
         expires_at: p.expires_at.map(time),
+        attached_to: attached_to(p),
         session,
     }
 }
@@ -209,6 +217,17 @@ fn session_part(
         previous.and_then(|o| o.session.as_ref()),
         now,
     ))
+}
+
+/// A policy's attachments, which the planner passes as `selected` labels.
+fn attached_to(p: &Planned) -> Vec<String> {
+    if p.key.kind != crate::plan::policy::KIND {
+        return Vec::new();
+    }
+    let mut v: Vec<String> = p.selected.iter().map(|(label, _)| label.clone()).collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 fn keep_transition_times(conditions: &mut [StatusCondition], previous: Option<&ObjectStatus>) {

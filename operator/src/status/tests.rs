@@ -19,6 +19,7 @@ fn planned(outcome: Outcome, selected: &[(&str, &str)]) -> Planned {
             .iter()
             .map(|(n, a)| ((*n).into(), (*a).into()))
             .collect(),
+        problem: None,
     }
 }
 
@@ -172,6 +173,7 @@ fn neighbor() -> Planned {
         outcome: Outcome::Desired,
         expires_at: None,
         selected: Vec::new(),
+        problem: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn put(writers: &mut Writers, kind: Kind, obj: DynamicObject) {
         Kind::BgpNeighbor => &mut writers.neighbors,
         Kind::FlowSpecRule => &mut writers.flowspecs,
         Kind::InjectedRoute => &mut writers.routes,
+        Kind::RoutePolicy => &mut writers.policies,
     };
     w.apply_watcher_event(&watcher::Event::Apply(obj));
 }
@@ -64,6 +65,7 @@ fn condition(type_: &str, status: &str, reason: &str, message: &str) -> StatusCo
 
 fn ready_status(announced: &[&str]) -> ObjectStatus {
     ObjectStatus {
+        attached_to: Vec::new(),
         key: None,
         observed_generation: 2,
         conditions: vec![
@@ -91,6 +93,7 @@ fn ready_status(announced: &[&str]) -> ObjectStatus {
 fn neighbor_status() -> ObjectStatus {
     let since = k8s_openapi::jiff::Timestamp::from_second(1_799_999_000).expect("time");
     ObjectStatus {
+        attached_to: Vec::new(),
         session: Some(SessionStatus {
             session_state: Some(SessionState::Established),
             established_since: Some(Time(since)),
@@ -110,6 +113,7 @@ fn neighbor_status() -> ObjectStatus {
 
 fn rejected_status() -> ObjectStatus {
     ObjectStatus {
+        attached_to: Vec::new(),
         key: None,
         observed_generation: 0,
         conditions: vec![
@@ -260,6 +264,59 @@ async fn status_is_server_side_applied_to_the_status_subresource() {
     assert!(
         reasons.contains(&&json!("SessionEstablished")),
         "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn route_policy_status_is_server_side_applied_with_its_attachments() {
+    let api = FakeApi::start(Box::new(|s| Some(accept(s))));
+    let (_l, rx) = leader(true);
+    let (mut w, mut writers) = writer(&api, rx);
+    let mut pol = dynamic(Kind::RoutePolicy, None, "prepend", "p1", Value::Null);
+    pol.data["spec"] = json!({"statements": [{"set": {"asPathPrepend": {"count": 2}}}, {}]});
+    put(&mut writers, Kind::RoutePolicy, pol);
+    let status = ObjectStatus {
+        attached_to: vec!["export:edge1".into(), "global-import".into()],
+        ..ready_status(&[])
+    };
+    let r = w
+        .pass(&[item(Kind::RoutePolicy, "", "prepend", "p1", status)])
+        .await;
+    assert_eq!(
+        r,
+        Report {
+            written: 1,
+            ..Report::default()
+        }
+    );
+    let seen = api.take();
+    let p = patches(&seen);
+    let patch = p
+        .iter()
+        .find(|s| s.path == "/apis/bgp.rustbgpd.io/v1alpha1/routepolicies/prepend/status")
+        .expect("cluster-scoped RoutePolicy status patch");
+    assert!(
+        patch.query_has("force=true") && patch.query_has(&format!("fieldManager={FIELD_MANAGER}"))
+    );
+    assert_eq!(patch.content_type, "application/apply-patch+yaml");
+    assert_eq!(patch.body["kind"], "RoutePolicy");
+    let st = &patch.body["status"];
+    assert_eq!(st["attachedTo"], json!(["export:edge1", "global-import"]));
+    assert_eq!(st["statementCount"], 2);
+    assert_eq!(st["observedGeneration"], 2);
+    assert!(
+        st.get("announcedCount").is_none(),
+        "not in RoutePolicyStatus"
+    );
+    let types: Vec<&Value> = st["conditions"]
+        .as_array()
+        .expect("conditions")
+        .iter()
+        .map(|c| &c["type"])
+        .collect();
+    assert_eq!(
+        types,
+        [&json!("Accepted"), &json!("Programmed"), &json!("Ready")]
     );
 }
 
@@ -570,6 +627,7 @@ async fn the_writer_task_follows_the_sink_and_the_lease() {
         outcome: Outcome::Desired,
         expires_at: None,
         selected: Vec::new(),
+        problem: None,
     };
     let plan = Plan {
         objects: vec![

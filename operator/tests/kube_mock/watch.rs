@@ -46,6 +46,7 @@ async fn watched_objects_become_inputs_after_every_initial_list() {
             "/apis/bgp.rustbgpd.io/v1alpha1/namespaces/ddos/injectedroutes" => {
                 Some(list(Kind::InjectedRoute, vec![]))
             }
+            "/apis/bgp.rustbgpd.io/v1alpha1/routepolicies" => Some(list(Kind::RoutePolicy, vec![])),
             "/api/v1/namespaces/ops/secrets/edge1-md5" => Some((
                 200,
                 json!({"apiVersion": "v1", "kind": "Secret",
@@ -135,6 +136,7 @@ async fn a_burst_of_watch_events_is_debounced() {
             Some("bgpneighbors") => Kind::BgpNeighbor,
             Some("flowspecrules") => Kind::FlowSpecRule,
             Some("injectedroutes") => Kind::InjectedRoute,
+            Some("routepolicies") => Kind::RoutePolicy,
             _ => return Some(status_error(404, "NotFound")),
         };
         if !s.query_has("watch=true") {

@@ -26,6 +26,8 @@ pub struct Snapshot {
     pub flowspecs: Vec<Arc<DynamicObject>>,
     /// `InjectedRoute`s.
     pub routes: Vec<Arc<DynamicObject>>,
+    /// `RoutePolicy`s.
+    pub policies: Vec<Arc<DynamicObject>>,
 }
 
 /// The planner's input from a snapshot and the Secret values read for it.
@@ -49,10 +51,16 @@ pub fn inputs(snap: &Snapshot, secrets: BTreeMap<SecretKey, String>) -> Inputs {
             inputs.routes.push(obj);
         }
     }
+    for o in &snap.policies {
+        if let Some(obj) = object(Kind::RoutePolicy, o, &mut inputs.rejected) {
+            inputs.policies.push(obj);
+        }
+    }
     // Store order is a hash order; sorting keeps equal snapshots equal (no spurious pass).
     inputs.neighbors.sort_by(|a, b| a.key.cmp(&b.key));
     inputs.flowspecs.sort_by(|a, b| a.key.cmp(&b.key));
     inputs.routes.sort_by(|a, b| a.key.cmp(&b.key));
+    inputs.policies.sort_by(|a, b| a.key.cmp(&b.key));
     inputs.rejected.sort_by(|a, b| a.key.cmp(&b.key));
     inputs
 }
@@ -156,6 +164,13 @@ mod tests {
                 "u-r",
                 serde_json::json!({"prefix": 42}),
             )],
+            policies: vec![obj(
+                Kind::RoutePolicy,
+                None,
+                "prepend",
+                "u-p",
+                serde_json::json!({"statements": [{"set": {"asPathPrepend": {"count": 2}}}]}),
+            )],
         };
         let inputs = inputs(&snap, BTreeMap::new());
         assert_eq!(inputs.neighbors[0].id, "k8s:u-n");
@@ -171,6 +186,8 @@ mod tests {
             .expect("after epoch");
         assert_eq!(created.as_secs(), 1_795_600_800);
         assert!(inputs.routes.is_empty());
+        assert_eq!(inputs.policies[0].id, "k8s:u-p");
+        assert_eq!(inputs.policies[0].key.to_string(), "RoutePolicy/prepend");
         assert_eq!(inputs.rejected[0].id, "k8s:u-r");
         assert!(
             inputs.rejected[0].reason.starts_with("spec:"),

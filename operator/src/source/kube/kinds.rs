@@ -1,13 +1,13 @@
 //! The kinds the Kubernetes source watches, with their API resources.
 //!
-//! `RoutePolicy` does not exist yet: adding it means a variant here, a reflector in
-//! [`super::watch`], a conversion in [`super::convert`] and a field in `crate::model::Inputs`.
+//! A kind is a variant here, a reflector in [`super::watch`], a conversion in
+//! [`super::convert`] and a field in `crate::model::Inputs`.
 
 use kube::api::ApiResource;
 use kube::core::DynamicObject;
 use kube::{Api, Client, Resource};
 
-use crate::crd::{BgpNeighbor, FlowSpecRule, InjectedRoute};
+use crate::crd::{BgpNeighbor, FlowSpecRule, InjectedRoute, RoutePolicy};
 
 /// A kind of the `bgp.rustbgpd.io` group the operator reconciles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,11 +18,18 @@ pub enum Kind {
     FlowSpecRule,
     /// Namespaced.
     InjectedRoute,
+    /// Cluster-scoped.
+    RoutePolicy,
 }
 
 impl Kind {
     /// Every kind, in the order they are watched.
-    pub const ALL: [Kind; 3] = [Kind::BgpNeighbor, Kind::FlowSpecRule, Kind::InjectedRoute];
+    pub const ALL: [Kind; 4] = [
+        Kind::BgpNeighbor,
+        Kind::FlowSpecRule,
+        Kind::InjectedRoute,
+        Kind::RoutePolicy,
+    ];
 
     /// The kind of a `kind:` string.
     pub fn from_name(name: &str) -> Option<Kind> {
@@ -35,12 +42,13 @@ impl Kind {
             Kind::BgpNeighbor => "BgpNeighbor",
             Kind::FlowSpecRule => "FlowSpecRule",
             Kind::InjectedRoute => "InjectedRoute",
+            Kind::RoutePolicy => "RoutePolicy",
         }
     }
 
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
-        self != Kind::BgpNeighbor
+        !matches!(self, Kind::BgpNeighbor | Kind::RoutePolicy)
     }
 
     /// The API resource (group, version, plural) of the kind.
@@ -49,6 +57,7 @@ impl Kind {
             Kind::BgpNeighbor => ApiResource::erase::<BgpNeighbor>(&()),
             Kind::FlowSpecRule => ApiResource::erase::<FlowSpecRule>(&()),
             Kind::InjectedRoute => ApiResource::erase::<InjectedRoute>(&()),
+            Kind::RoutePolicy => ApiResource::erase::<RoutePolicy>(&()),
         }
     }
 
@@ -84,7 +93,15 @@ mod tests {
     #[test]
     fn resources_name_the_plurals() {
         let plurals: Vec<_> = Kind::ALL.iter().map(|k| k.resource().plural).collect();
-        assert_eq!(plurals, ["bgpneighbors", "flowspecrules", "injectedroutes"]);
+        assert_eq!(
+            plurals,
+            [
+                "bgpneighbors",
+                "flowspecrules",
+                "injectedroutes",
+                "routepolicies"
+            ]
+        );
         assert_eq!(Kind::FlowSpecRule.api_version(), "bgp.rustbgpd.io/v1alpha1");
         assert_eq!(Kind::from_name("InjectedRoute"), Some(Kind::InjectedRoute));
         assert_eq!(Kind::from_name("Secret"), None);

@@ -1,13 +1,13 @@
-//! The Kubernetes source: `BgpNeighbor` (cluster-scoped), `FlowSpecRule` and `InjectedRoute`
-//! (every namespace, or one with `--namespace`) watched with kube-runtime reflectors and turned
+//! The Kubernetes source: `BgpNeighbor` and `RoutePolicy` (cluster-scoped), `FlowSpecRule` and
+//! `InjectedRoute` (every namespace, or one with `--namespace`) watched with kube-runtime reflectors and turned
 //! into [`crate::model::Inputs`]; status written back with server-side apply and Events.
 //!
-//! - [`kinds`]: the kinds and their API resources (`RoutePolicy` plugs in there).
+//! - [`kinds`]: the kinds and their API resources.
 //! - [`convert`]: reflector stores → `Inputs` (ids `k8s:<metadata.uid>`).
 //! - [`secrets`]: `passwordSecretRef` values, fetched by name with `get` only.
 //! - [`watch`]: the reflectors and the debounced publisher of `Inputs`.
 //! - [`status`], [`summary`], [`events`]: the status patch (with a FlowSpecRule's `family`
-//!   and `action` for `kubectl get`) and the Events of a transition (pure).
+//!   and `action`, a RoutePolicy's `statementCount`, for `kubectl get`) and the Events of a transition (pure).
 //! - [`writer`]: the [`crate::apply::StatusSink`] and the task that writes status and Events,
 //!   only while this replica holds the Lease ([`lease`]).
 //!

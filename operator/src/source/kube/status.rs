@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::kinds::Kind;
 use super::summary;
-use crate::crd::{BgpNeighborStatus, FlowSpecRuleStatus, InjectedRouteStatus};
+use crate::crd::{BgpNeighborStatus, FlowSpecRuleStatus, InjectedRouteStatus, RoutePolicyStatus};
 use crate::status::ObjectStatus;
 
 /// The status fields the operator writes, per kind.
@@ -40,6 +40,12 @@ fn owned_fields(kind: Kind) -> &'static [&'static str] {
             "announcedTo",
             "announcedCount",
             "expiresAt",
+        ],
+        Kind::RoutePolicy => &[
+            "observedGeneration",
+            "conditions",
+            "attachedTo",
+            "statementCount",
         ],
     }
 }
@@ -85,6 +91,13 @@ pub fn status_value(kind: Kind, s: &ObjectStatus, generation: i64, spec: &Value)
             announced_to: s.announced_to,
             announced_count: count,
             expires_at: s.expires_at,
+        }),
+        Kind::RoutePolicy => serde_json::to_value(RoutePolicyStatus {
+            observed_generation: g,
+            conditions: s.conditions,
+            attached_to: s.attached_to,
+            statement_count: summary::statement_count(spec),
+            last_update: None,
         }),
     };
     // The status types serialize to plain JSON objects; no map key can fail.
@@ -159,6 +172,7 @@ mod tests {
     fn status(ready: &str, generation: i64) -> ObjectStatus {
         let t = k8s_openapi::jiff::Timestamp::from_second(1_800_000_000).unwrap_or_default();
         ObjectStatus {
+            attached_to: Vec::new(),
             key: None,
             observed_generation: generation,
             conditions: vec![StatusCondition {

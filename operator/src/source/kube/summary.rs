@@ -1,6 +1,6 @@
-//! The FlowSpecRule status fields `kubectl get flowspecrules` shows besides the conditions:
-//! `family` (given, or from the prefixes) and `action` (a one-line summary), read from the
-//! object's spec as the API server stored it (pure).
+//! The status fields `kubectl get` shows besides the conditions, read from the object's spec
+//! as the API server stored it (pure): a FlowSpecRule's `family` (given, or from the
+//! prefixes) and `action` (a one-line summary); a RoutePolicy's `statementCount`.
 
 use serde_json::Value;
 
@@ -21,6 +21,15 @@ pub fn family(spec: &Value) -> Option<FlowSpecFamily> {
     } else {
         FlowSpecFamily::Ipv4
     })
+}
+
+/// How many statements a RoutePolicy has.
+pub fn statement_count(spec: &Value) -> Option<u32> {
+    let n = spec
+        .get("statements")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    Some(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// E.g. "rate-limit 1250000 B/s", "discard", "redirect 65000:100, mark dscp 10".

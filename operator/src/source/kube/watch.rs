@@ -32,6 +32,7 @@ pub struct Stores {
     neighbors: Store<DynamicObject>,
     flowspecs: Store<DynamicObject>,
     routes: Store<DynamicObject>,
+    policies: Store<DynamicObject>,
 }
 
 /// The write ends of the stores (the reflectors own them; tests fill them by hand).
@@ -42,6 +43,8 @@ pub struct Writers {
     pub flowspecs: reflector::store::Writer<DynamicObject>,
     /// `InjectedRoute`s.
     pub routes: reflector::store::Writer<DynamicObject>,
+    /// `RoutePolicy`s.
+    pub policies: reflector::store::Writer<DynamicObject>,
 }
 
 /// Empty stores and their writers.
@@ -50,11 +53,13 @@ pub fn stores() -> (Stores, Writers) {
         neighbors: reflector::store::Writer::new(Kind::BgpNeighbor.resource()),
         flowspecs: reflector::store::Writer::new(Kind::FlowSpecRule.resource()),
         routes: reflector::store::Writer::new(Kind::InjectedRoute.resource()),
+        policies: reflector::store::Writer::new(Kind::RoutePolicy.resource()),
     };
     let s = Stores {
         neighbors: w.neighbors.as_reader(),
         flowspecs: w.flowspecs.as_reader(),
         routes: w.routes.as_reader(),
+        policies: w.policies.as_reader(),
     };
     (s, w)
 }
@@ -65,6 +70,7 @@ impl Stores {
             Kind::BgpNeighbor => &self.neighbors,
             Kind::FlowSpecRule => &self.flowspecs,
             Kind::InjectedRoute => &self.routes,
+            Kind::RoutePolicy => &self.policies,
         }
     }
 
@@ -83,6 +89,7 @@ impl Stores {
             neighbors: self.neighbors.state(),
             flowspecs: self.flowspecs.state(),
             routes: self.routes.state(),
+            policies: self.policies.state(),
         }
     }
 
@@ -113,11 +120,13 @@ pub fn start(client: &Client, namespace: Option<&str>, shutdown: watch::Receiver
         neighbors,
         flowspecs,
         routes,
+        policies,
     } = writers;
     for (kind, writer) in [
         (Kind::BgpNeighbor, neighbors),
         (Kind::FlowSpecRule, flowspecs),
         (Kind::InjectedRoute, routes),
+        (Kind::RoutePolicy, policies),
     ] {
         let api = kind.watch_api(client.clone(), namespace);
         let flag = (kind == Kind::BgpNeighbor).then(|| neighbors_changed.clone());
