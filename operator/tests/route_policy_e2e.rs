@@ -7,6 +7,9 @@
 //! detaching restores the plain path. A policy in the global export chain sets a MED only
 //! once the neighbor's own chain no longer permits first, until its manifest is deleted. A
 //! policy the speaker refuses carries the speaker's INVALID_ARGUMENT message in its status.
+//! A deny export policy takes the route out of the router's RIB (same session) until it is
+//! detached; an import policy sets LOCAL_PREF on a route the router announces, as the
+//! speaker's own Adj-RIB-In and Loc-RIB (RibService over its gRPC socket) show.
 
 // Shared with from_dir_e2e, which uses more of it.
 #[allow(dead_code)]
@@ -26,10 +29,15 @@ const PREFIX: &str = "198.51.100.0/24";
 const TAG: (u16, u16) = (65000, 300);
 
 fn neighbor(router: &PeerSpec, me: &PeerSpec, export: &str) -> String {
+    neighbor_chains(router, me, export, "")
+}
+
+fn neighbor_chains(router: &PeerSpec, me: &PeerSpec, export: &str, import: &str) -> String {
     format!(
         "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: BgpNeighbor\nmetadata:\n  name: r2\n\
          spec:\n  address: {}\n  remoteAsn: {}\n  port: {}\n  localAddress: {}\n  \
-         families: [ipv4_unicast]\n  holdTime: 9\n  exportPolicies: [{export}]\n",
+         families: [ipv4_unicast]\n  holdTime: 9\n  exportPolicies: [{export}]\n  \
+         importPolicies: [{import}]\n",
         router.local_addr, router.local_as, router.port, me.local_addr
     )
 }
@@ -52,6 +60,19 @@ const GLOBAL: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nm
 /// in the global export chain too: left out there, it must not block the MED policy.
 const BAD: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
     name: bad\nspec:\n  globalExport: true\n  statements:\n    - set: {communities: {add: [not-a-community]}}\n";
+
+/// Denies the InjectedRoute's prefix, passes everything else on.
+const DENY: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
+    name: deny-customer\nspec:\n  statements:\n    - match:\n        prefixes:\n          \
+    - {prefix: 198.51.100.0/24}\n      action: deny\n  defaultAction: next\n";
+
+/// Import: every route gets LOCAL_PREF 250.
+const PREFER: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: RoutePolicy\nmetadata:\n  \
+    name: prefer-r2\nspec:\n  statements:\n    - set: {localPref: 250}\n      \
+    action: permit\n  defaultAction: permit\n";
+
+/// The route the router announces to the speaker.
+const LEARNED: &str = "198.18.7.0/24";
 
 const ROUTE: &str = "apiVersion: bgp.rustbgpd.io/v1alpha1\nkind: InjectedRoute\nmetadata:\n  \
     name: customer\n  namespace: customers\nspec:\n  prefix: 198.51.100.0/24\n  nextHop: 192.0.2.10\n";
@@ -207,5 +228,140 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
     std::fs::remove_file(d.join("global.yaml")).unwrap();
     let r = wait_route(&r2, "r2 sees no MED", |r| r.med.is_none());
     assert_eq!(r.as_path, [65001], "{r:?}");
+    drop(op);
+}
+
+/// LOCAL_PREF of LEARNED in the speaker's Adj-RIB-In from `from` and in its Loc-RIB, read
+/// through RibService on the speaker's gRPC socket.
+fn learned_local_pref(
+    rt: &tokio::runtime::Runtime,
+    socket: &Path,
+    from: IpAddr,
+) -> Result<(Option<u32>, Option<u32>), String> {
+    use bgpd_api::v1::rib_service_client::RibServiceClient;
+    use bgpd_api::v1::{ListBestRoutesRequest, ListReceivedRoutesRequest};
+    let path = socket.to_path_buf();
+    rt.block_on(async move {
+        let channel = tonic::transport::Endpoint::from_static("http://localhost")
+            .connect_with_connector(tower::service_fn(move |_: tonic::transport::Uri| {
+                let path = path.clone();
+                async move {
+                    let s = tokio::net::UnixStream::connect(path).await?;
+                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(s))
+                }
+            }))
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut rib = RibServiceClient::new(channel);
+        let received = rib
+            .list_received_routes(ListReceivedRoutesRequest {
+                neighbor: from.to_string(),
+                family: "ipv4_unicast".into(),
+                prefix: LEARNED.into(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .into_inner()
+            .routes;
+        let best = rib
+            .list_best_routes(ListBestRoutesRequest {
+                family: "ipv4_unicast".into(),
+                prefix: LEARNED.into(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .into_inner()
+            .routes;
+        let (Some(r), Some(b)) = (received.first(), best.first()) else {
+            return Err(format!("received {received:?}, best {best:?}"));
+        };
+        if r.filtered {
+            return Err(format!("filtered: {r:?}"));
+        }
+        Ok((r.local_pref, b.local_pref))
+    })
+}
+
+#[test]
+fn a_deny_export_and_an_import_local_pref_act_on_both_ribs() {
+    if !testbed::require("gobgpd") {
+        eprintln!("SKIP route_policy_e2e: gobgpd is not installed");
+        return;
+    }
+    let me = PeerSpec::loopback_v4(65001).unwrap();
+    let r2_spec = PeerSpec::loopback_v4(65003).unwrap();
+    let IpAddr::V4(speaker_v4) = me.local_addr else {
+        unreachable!("loopback_v4 gives IPv4")
+    };
+    let r2 = router::start(r2_spec.clone(), &me, &[Family::Ipv4Unicast]);
+    r2.add_route(&testbed::UnicastRoute::new(
+        LEARNED,
+        "192.0.2.9".parse().unwrap(),
+    ))
+    .unwrap();
+    let speaker = Speaker::start(65001, speaker_v4);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let crs = tempfile::tempdir().unwrap();
+    let d = crs.path();
+    write(d, "neighbor.yaml", &neighbor(&r2_spec, &me, ""));
+    write(d, "route.yaml", ROUTE);
+    write(d, "deny.yaml", DENY);
+    write(d, "prefer.yaml", PREFER);
+    let op = Operator::start(d, &speaker.url());
+
+    // No policy: the route reaches r2, and r2's route has no LOCAL_PREF at the speaker (eBGP).
+    wait_route(&r2, "r2 sees the route", |r| r.as_path == [65001]);
+    let opens_before = opens(&r2, me.local_addr);
+    let (rx, best) = wait_for("the speaker learns r2's route", WAIT, || {
+        learned_local_pref(&rt, &speaker.socket, r2_spec.local_addr)
+    });
+    assert_ne!(rx, Some(250), "no import policy yet");
+    assert_ne!(best, Some(250), "no import policy yet");
+
+    // Deny attached: gone from r2's RIB, same session.
+    write(
+        d,
+        "neighbor.yaml",
+        &neighbor(&r2_spec, &me, "deny-customer"),
+    );
+    wait_for("r2 no longer sees the denied route", WAIT, || {
+        let rib = router::rib(&r2, Family::Ipv4Unicast)?;
+        match route(&rib, PREFIX) {
+            None => Ok(()),
+            Some(r) => Err(format!("{r:?}")),
+        }
+    });
+    assert!(established(&r2, me.local_addr).unwrap());
+    assert_eq!(opens(&r2, me.local_addr), opens_before, "session reset");
+
+    // Detached, import policy attached: the route is back, r2's route gets LOCAL_PREF 250.
+    write(
+        d,
+        "neighbor.yaml",
+        &neighbor_chains(&r2_spec, &me, "", "prefer-r2"),
+    );
+    let r = wait_route(&r2, "r2 sees the route again", |_| true);
+    assert_eq!(r.as_path, [65001], "{r:?}");
+    wait_for(
+        "the speaker applies LOCAL_PREF 250",
+        WAIT,
+        || match learned_local_pref(&rt, &speaker.socket, r2_spec.local_addr)? {
+            (Some(250), Some(250)) => Ok(()),
+            other => Err(format!("{other:?}")),
+        },
+    );
+    wait_status(
+        d,
+        "prefer.yaml",
+        "prefer-r2",
+        "import policy attached",
+        |s| s.contains("import:r2") && s.contains("reason: Ready"),
+    );
+    assert_eq!(opens(&r2, me.local_addr), opens_before, "session reset");
     drop(op);
 }
