@@ -14,9 +14,9 @@ use bgpd_api::v1::injection_service_server::InjectionServiceServer;
 use bgpd_api::v1::neighbor_service_server::NeighborServiceServer;
 use bgpd_api::v1::rib_service_server::RibServiceServer;
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::server::NamedService;
 use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
@@ -64,7 +64,10 @@ pub async fn serve_health(
     let watcher = tokio::spawn(watch_core(reporter, core, settings));
     let result = Server::builder()
         .add_service(service)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .serve_with_incoming_shutdown(
+            TcpIncoming::from(listener).with_nodelay(Some(true)),
+            shutdown,
+        )
         .await;
     watcher.abort();
     Ok(result?)
