@@ -2,7 +2,7 @@
 //! what the speaker holds, apply [`Ops`] in batches. The neighbors' session states come with
 //! the same `ListNeighbors` call that lists their configs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -11,9 +11,10 @@ use bgpd_api::v1::injection_service_client::InjectionServiceClient;
 use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
 use bgpd_api::v1::policy_service_client::PolicyServiceClient;
 use bgpd_api::v1::{
-    AddFlowSpecsRequest, AddPathsRequest, DeleteFlowSpecRequest, DeleteFlowSpecsRequest,
-    DeleteNeighborRequest, DeletePathRequest, DeletePathsRequest, GetInfoRequest,
-    ListFlowSpecsRequest, ListNeighborsRequest, ListPathsRequest, NeighborState,
+    AddFlowSpecsRequest, AddNeighborRequest, AddPathsRequest, DeleteFlowSpecRequest,
+    DeleteFlowSpecsRequest, DeleteNeighborRequest, DeletePathRequest, DeletePathsRequest,
+    GetInfoRequest, InjectedFlowSpec, InjectedPath, ListFlowSpecsRequest, ListNeighborsRequest,
+    ListPathsRequest, NeighborState,
 };
 use thiserror::Error;
 use tonic::metadata::{Ascii, MetadataValue};
@@ -103,6 +104,17 @@ pub type Sessions = BTreeMap<String, NeighborState>;
 /// Objects the speaker refused (id → message), from `allow_partial` batch errors.
 pub type Refused = BTreeMap<String, String>;
 
+/// What the speaker holds after a pass, as status needs it (see [`SpeakerClient::held`]).
+#[derive(Debug, Default)]
+pub struct Held {
+    /// Ids of the paths and rules, and the names of the policies.
+    pub ids: BTreeSet<String>,
+    /// Path or rule id → neighbor addresses it is advertised to.
+    pub advertised: BTreeMap<String, Vec<String>>,
+    /// The neighbors' configs (their ids are in the description).
+    pub neighbors: Vec<AddNeighborRequest>,
+}
+
 impl SpeakerClient {
     /// Connects (one attempt; the reconcile loop retries with backoff).
     pub async fn connect(target: &Target, token: Option<&str>) -> Result<Self, ApplyError> {
@@ -154,24 +166,69 @@ impl SpeakerClient {
         Ok(info.into_inner().instance_id)
     }
 
-    /// Everything the speaker holds, with the injection status of paths and rules
-    /// (id → neighbors advertised to).
-    pub async fn list(&mut self) -> Result<(Actual, BTreeMap<String, Vec<String>>), ApplyError> {
-        let mut actual = Actual::default();
-        let mut advertised = BTreeMap::new();
+    /// Everything the speaker holds, in full (what the differ compares against).
+    pub async fn list(&mut self) -> Result<Actual, ApplyError> {
+        let mut actual = Actual {
+            neighbors: self.list_neighbors().await?,
+            ..Actual::default()
+        };
+        self.each_path(|p| actual.paths.extend(p.spec)).await?;
+        self.each_flowspec(|f| actual.flowspecs.extend(f.spec))
+            .await?;
+        super::policy::list(&mut self.policy, &mut actual).await?;
+        Ok(actual)
+    }
+
+    /// What the speaker holds after a pass, without the specs: ids, where each path or
+    /// rule is advertised, neighbors, policy names. Much smaller than [`Self::list`] at
+    /// 10k objects, and only this is needed for status.
+    pub async fn held(&mut self) -> Result<Held, ApplyError> {
+        let mut held = Held {
+            neighbors: self.list_neighbors().await?,
+            ..Held::default()
+        };
+        let mut note = |spec_id: Option<String>, to: Option<Vec<String>>| {
+            if let Some(id) = spec_id {
+                held.advertised.insert(id.clone(), to.unwrap_or_default());
+                held.ids.insert(id);
+            }
+        };
+        self.each_path(|p| {
+            note(p.spec.map(|s| s.id), p.status.map(|s| s.advertised_to));
+        })
+        .await?;
+        self.each_flowspec(|f| {
+            note(f.spec.map(|s| s.id), f.status.map(|s| s.advertised_to));
+        })
+        .await?;
+        let mut policies = Actual::default();
+        super::policy::list(&mut self.policy, &mut policies).await?;
+        held.ids
+            .extend(policies.policies.into_iter().map(|p| p.name));
+        Ok(held)
+    }
+
+    /// `ListNeighbors`: the configs; remembers the session states.
+    async fn list_neighbors(&mut self) -> Result<Vec<AddNeighborRequest>, ApplyError> {
         let neighbors = self
             .neighbors
             .list_neighbors(ListNeighborsRequest::default())
             .await
             .map_err(call("ListNeighbors"))?;
         self.sessions.clear();
+        let mut configs = Vec::new();
         for n in neighbors.into_inner().neighbors {
             let Some(config) = n.config else { continue };
             if let Some(state) = n.state {
                 self.sessions.insert(config.address.clone(), state);
             }
-            actual.neighbors.push(config);
+            configs.push(config);
         }
+        Ok(configs)
+    }
+
+    /// Every injected path, page by page (a page is dropped before the next is fetched).
+    async fn each_path(&mut self, mut f: impl FnMut(InjectedPath)) -> Result<(), ApplyError> {
         let mut token = String::new();
         loop {
             let page = self
@@ -183,19 +240,19 @@ impl SpeakerClient {
                 .await
                 .map_err(call("ListPaths"))?
                 .into_inner();
-            for p in page.paths {
-                let Some(spec) = p.spec else { continue };
-                advertised.insert(
-                    spec.id.clone(),
-                    p.status.map(|s| s.advertised_to).unwrap_or_default(),
-                );
-                actual.paths.push(spec);
-            }
+            page.paths.into_iter().for_each(&mut f);
             if page.next_page_token.is_empty() {
-                break;
+                return Ok(());
             }
             token = page.next_page_token;
         }
+    }
+
+    /// Every injected FlowSpec rule, page by page.
+    async fn each_flowspec(
+        &mut self,
+        mut f: impl FnMut(InjectedFlowSpec),
+    ) -> Result<(), ApplyError> {
         let mut token = String::new();
         loop {
             let page = self
@@ -207,21 +264,12 @@ impl SpeakerClient {
                 .await
                 .map_err(call("ListFlowSpecs"))?
                 .into_inner();
-            for f in page.flowspecs {
-                let Some(spec) = f.spec else { continue };
-                advertised.insert(
-                    spec.id.clone(),
-                    f.status.map(|s| s.advertised_to).unwrap_or_default(),
-                );
-                actual.flowspecs.push(spec);
-            }
+            page.flowspecs.into_iter().for_each(&mut f);
             if page.next_page_token.is_empty() {
-                break;
+                return Ok(());
             }
             token = page.next_page_token;
         }
-        super::policy::list(&mut self.policy, &mut actual).await?;
-        Ok((actual, advertised))
     }
 
     /// The session states the last [`Self::list`] saw.

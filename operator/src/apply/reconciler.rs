@@ -1,13 +1,13 @@
 //! The reconcile loop.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::watch;
 
-use super::client::{ApplyError, Refused, Sessions, SpeakerClient, Target};
-use crate::diff::{self, Actual};
+use super::client::{ApplyError, Held, Refused, Sessions, SpeakerClient, Target};
+use crate::diff;
 use crate::ids::neighbor_id;
 use crate::metrics::{Metrics, kind};
 use crate::model::Inputs;
@@ -166,26 +166,31 @@ async fn pass(
     let current = inputs.borrow().clone();
     let plan = plan(&current, now);
     let planned = started.elapsed();
-    let (actual, _) = client.list().await?;
+    let actual = client.list().await?;
     let listed = started.elapsed();
     let ops = if st.replay {
         diff::replay(&plan.desired, &actual, &cfg.prefix)
     } else {
         diff::diff(&plan.desired, &actual, &cfg.prefix)
     };
-    if !ops.is_empty() {
-        tracing::info!(ops = ops.count(), replay = st.replay, "applying");
+    // At 10k objects each of these is ~15 MB: the peak is lower when they are gone before
+    // the status is computed.
+    drop(actual);
+    let op_count = ops.count();
+    if op_count > 0 {
+        tracing::info!(ops = op_count, replay = st.replay, "applying");
     }
     let refused = client.apply(&ops).await?;
+    drop(ops);
     let applied = started.elapsed();
-    let (after, advertised) = client.list().await?;
-    let view = view_of(&after, advertised, refused, client.sessions(), &cfg.prefix);
+    let held = client.held().await?;
+    let view = view_of(held, refused, client.sessions(), &cfg.prefix);
     record_metrics(metrics, &plan, &view, started);
     publish(&plan, &view, sink, st);
     // Where a slow pass spends its time (milliseconds since the pass began).
     tracing::debug!(
         objects = plan.objects.len(),
-        ops = ops.count(),
+        ops = op_count,
         planned_ms = planned.as_millis(),
         listed_ms = listed.as_millis(),
         applied_ms = applied.as_millis(),
@@ -199,16 +204,8 @@ async fn pass(
     Ok(())
 }
 
-fn view_of(
-    after: &Actual,
-    advertised: BTreeMap<String, Vec<String>>,
-    mut refused: Refused,
-    sessions: &Sessions,
-    prefix: &str,
-) -> SpeakerView {
-    let mut held: BTreeSet<String> = after.paths.iter().map(|p| p.id.clone()).collect();
-    held.extend(after.flowspecs.iter().map(|f| f.id.clone()));
-    held.extend(after.policies.iter().map(|p| p.name.clone()));
+fn view_of(after: Held, mut refused: Refused, sessions: &Sessions, prefix: &str) -> SpeakerView {
+    let mut held = after.ids;
     held.extend(
         after
             .neighbors
@@ -233,7 +230,7 @@ fn view_of(
     SpeakerView {
         connected: true,
         held,
-        advertised,
+        advertised: after.advertised,
         refused,
         sessions,
     }
@@ -278,11 +275,12 @@ fn publish(plan: &Plan, view: &SpeakerView, sink: &mut impl StatusSink, st: &mut
         .iter()
         .map(|p| compute(p, view, st.statuses.get(&p.id), now))
         .collect();
+    sink.publish(plan, &statuses);
+    // Moved, not cloned: the previous statuses are only needed for transition times.
     st.statuses = plan
         .objects
         .iter()
         .map(|p| p.id.clone())
-        .zip(statuses.iter().cloned())
+        .zip(statuses)
         .collect();
-    sink.publish(plan, &statuses);
 }
