@@ -388,6 +388,14 @@ fn manifests_are_what_the_routers_hold_through_edits_selectors_expiry_and_kill_9
     );
     assert_eq!(flows(&r1).unwrap().len(), 1);
 
+    // Deleting the rules' manifest withdraws the last rule, with the speaker up.
+    std::fs::remove_file(d.join("rules.yaml")).unwrap();
+    wait_flows(
+        &r1,
+        "rules withdrawn (manifest deleted)",
+        <[String]>::is_empty,
+    );
+
     op.daemon.stop();
     speaker.daemon.stop();
 }
