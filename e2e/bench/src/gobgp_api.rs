@@ -19,7 +19,10 @@ pub mod apipb {
 }
 
 use apipb::gobgp_api_client::GobgpApiClient;
-use apipb::{AddPathStreamRequest, Family, ListPeerRequest, Path, TableType, family};
+use apipb::{
+    AddPathStreamRequest, DisablePeerRequest, EnablePeerRequest, Family, GetTableRequest,
+    ListPeerRequest, Path, TableType, family,
+};
 
 pub type Client = GobgpApiClient<Channel>;
 
@@ -66,6 +69,27 @@ pub async fn accepted(
         })
         .map_or(0, |s| s.accepted);
     Ok((n, up))
+}
+
+/// Accepted routes of AFI 1 / `safi` in `neighbor`'s Adj-RIB-In, by `GetTable`: gobgpd walks
+/// only that family's table to answer (`ListPeer` walks every family of the peer, 110k
+/// destinations in the FlowSpec phase), and the walk holds up its main loop.
+pub async fn adj_in_accepted(
+    client: &mut Client,
+    neighbor: IpAddr,
+    safi: u32,
+) -> Result<u64, BoxError> {
+    let resp = client
+        .get_table(GetTableRequest {
+            table_type: TableType::AdjIn as i32,
+            family: Some(Family {
+                afi: family::Afi::Ip as i32,
+                safi: safi as i32,
+            }),
+            name: neighbor.to_string(),
+        })
+        .await?;
+    Ok(resp.into_inner().num_accepted)
 }
 
 fn any<M: Message>(name: &str, m: &M) -> Any {
@@ -206,5 +230,25 @@ pub async fn add_path_stream(
         .add_path_stream(tokio_stream::iter(msgs))
         .await
         .map_err(|s| format!("gobgpd AddPathStream: {s}"))?;
+    Ok(())
+}
+
+/// Disables (`false`) or enables the peer `neighbor` of an injecting gobgpd.
+pub async fn set_enabled(
+    client: &mut Client,
+    neighbor: IpAddr,
+    enabled: bool,
+) -> Result<(), BoxError> {
+    let address = neighbor.to_string();
+    if enabled {
+        client.enable_peer(EnablePeerRequest { address }).await?;
+    } else {
+        client
+            .disable_peer(DisablePeerRequest {
+                address,
+                communication: String::new(),
+            })
+            .await?;
+    }
     Ok(())
 }

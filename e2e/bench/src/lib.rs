@@ -7,6 +7,7 @@ pub mod ours;
 pub mod policy;
 pub mod process;
 pub mod receiver;
+pub mod resync;
 pub mod workload;
 
 /// Errors of the benchmark drivers: printed, never matched on.

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 #[cfg(gobgp_api)]
 use bench::gobgp_api;
 use bench::receiver::{self, Receiver, SAFI_FLOWSPEC, SAFI_UNICAST};
-use bench::{BoxError, ours, policy, process, workload};
+use bench::{BoxError, ours, policy, process, resync, workload};
 use testbed::PeerSpec;
 
 const ESTABLISH_TIMEOUT: Duration = Duration::from_secs(30);
@@ -83,6 +83,37 @@ struct Phase {
 struct Side {
     routes: Phase,
     flows: Phase,
+    /// The table sync after the session is bounced (see `bench::resync`).
+    resync: Phase,
+}
+
+/// Runs the resync measurement and reports it as a phase.
+async fn resync_phase<D, E>(
+    rx: &mut Receiver,
+    neighbor: std::net::IpAddr,
+    pid: u32,
+    args: &Args,
+    disable: D,
+    enable: E,
+) -> Phase
+where
+    D: Future<Output = Result<(), BoxError>>,
+    E: Future<Output = Result<(), BoxError>>,
+{
+    let want = (args.routes as u64, args.flows as u64);
+    match resync::measure(rx, neighbor, pid, want, disable, enable).await {
+        Ok(r) => Phase {
+            until_received: Some(r.until_received),
+            cpu_injector: r.cpu_injector,
+            cpu_receiver: r.cpu_receiver,
+            rss_kib: process::vm_hwm_kib(pid),
+            ..Phase::default()
+        },
+        Err(e) => Phase {
+            error: Some(e.to_string()),
+            ..Phase::default()
+        },
+    }
 }
 
 fn loadavg() -> String {
@@ -177,6 +208,19 @@ async fn run_ours(args: &Args) -> Result<Side, BoxError> {
     })
     .await;
     sample(&rx, "", "ipv4-flowspec");
+
+    eprintln!("ours: session bounced; timing the table sync");
+    let grpc = ours.grpc.clone();
+    let peer = rx.spec.local_addr;
+    side.resync = resync_phase(
+        &mut rx,
+        addr,
+        pid,
+        args,
+        ours::set_enabled(&grpc, peer, false),
+        ours::set_enabled(&grpc, peer, true),
+    )
+    .await;
     if let Err(e) = ours.proc.check_running() {
         return Err(format!("{e}\n{}", ours.log_tail()).into());
     }
@@ -246,6 +290,19 @@ async fn run_gobgpd(args: &Args) -> Result<Side, BoxError> {
     })
     .await;
     sample(&rx, "", "ipv4-flowspec");
+
+    eprintln!("gobgpd: session bounced; timing the table sync");
+    let peer = rx.spec.local_addr;
+    let (mut c1, mut c2) = (client.clone(), client.clone());
+    side.resync = resync_phase(
+        &mut rx,
+        addr,
+        pid,
+        args,
+        async move { gobgp_api::set_enabled(&mut c1, peer, false).await },
+        async move { gobgp_api::set_enabled(&mut c2, peer, true).await },
+    )
+    .await;
     drop(injector);
     Ok(side)
 }
@@ -308,13 +365,14 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
             &ours.flows,
             &go.flows,
         ),
+        ("table sync (both)".to_owned(), &ours.resync, &go.resync),
     ];
     for (name, u, g) in rows {
         line(&name, "ours", u, "");
         line("", "gobgpd", g, &ratio(g, u));
     }
     for (who, side) in [("ours", ours), ("gobgpd", go)] {
-        for p in [&side.routes, &side.flows] {
+        for p in [&side.routes, &side.flows, &side.resync] {
             if let Some(e) = &p.error {
                 println!("{who}: ERROR {e}");
             }
@@ -324,7 +382,10 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
         "\nrecv'd: from the first API request until the receiving gobgpd has accepted all (polled \
          every {} ms). API done: when the last injection call returned. CPU spkr / CPU recv: CPU \
          time used in the phase by the injecting speaker / by the receiver. VmHWM: the injecting \
-         speaker's peak RSS so far (the FlowSpec row includes the routes). go/ours: ratio of recv'd.",
+         speaker's peak RSS so far (the FlowSpec row includes the routes). go/ours: ratio of recv'd. \
+         Table sync: the speaker holds both workloads; its session is disabled and enabled, and \
+         recv'd runs from Established (as the receiver reports it) until the receiver holds all \
+         of it: the receiver's own floor, which no injection can beat.",
         receiver::poll_ms()
     );
 }

@@ -191,3 +191,24 @@ pub async fn add_flows(
     }
     Ok(())
 }
+
+/// Disables (`true`) or enables the session to `neighbor` through `NeighborService`.
+pub async fn set_enabled(grpc: &str, neighbor: IpAddr, enabled: bool) -> Result<(), BoxError> {
+    use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
+    use bgpd_api::v1::{DisableNeighborRequest, EnableNeighborRequest};
+    let mut client = NeighborServiceClient::connect(grpc.to_owned()).await?;
+    let address = neighbor.to_string();
+    if enabled {
+        client
+            .enable_neighbor(EnableNeighborRequest { address })
+            .await?;
+    } else {
+        client
+            .disable_neighbor(DisableNeighborRequest {
+                address,
+                shutdown_message: String::new(),
+            })
+            .await?;
+    }
+    Ok(())
+}

@@ -102,8 +102,8 @@ async fn measure(
             }
         }
         if p.at_gobgpd.is_none() {
-            match rx.accepted(speaker, SAFI_FLOWSPEC).await {
-                Ok((n, _)) => {
+            match rx.count(speaker, SAFI_FLOWSPEC).await {
+                Ok(n) => {
                     p.min_at_gobgpd = Some(p.min_at_gobgpd.map_or(n, |m| m.min(n)));
                     seen.1 = n;
                     if n == want.count {
