@@ -1,7 +1,7 @@
 //! The injected objects as the API submitted them (so listings return them verbatim), and
 //! their translation into RIB inputs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -12,6 +12,7 @@ use crate::command::{
     InjectFlowSpec, InjectPath, InjectedFlowSpecView, InjectedPathView, InjectionStatus, ListQuery,
     Page,
 };
+use crate::rib::hash::HashMap;
 use crate::rib::{InjectedFlowSpec, InjectedPath, WireFlowRule};
 
 /// One submitted object and when it was created/updated.

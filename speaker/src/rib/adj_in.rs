@@ -1,7 +1,7 @@
 //! Adj-RIB-In bookkeeping: storing and removing received paths, keeping the Loc-RIB
 //! candidates and the counters in step.
 
-use std::collections::HashSet;
+use super::hash::HashSet;
 
 use super::counters::{Counter, Counters};
 use super::key::RibKey;

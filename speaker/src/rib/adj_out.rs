@@ -1,6 +1,6 @@
 //! Adj-RIB-Out: what was last sent to a peer per key, so changes become exact deltas.
 
-use std::collections::HashMap;
+use super::hash::HashMap;
 use std::sync::Arc;
 
 use bgp_wire::attribute::{MpNextHop, PathAttributes};

@@ -1,7 +1,7 @@
 //! Collecting one call's changes for one peer, grouped by attribute set, then packing each
 //! group into as few UPDATEs as the session allows.
 
-use std::collections::HashMap;
+use super::hash::HashMap;
 use std::sync::Arc;
 
 use bgp_wire::attribute::{MpNextHop, PathAttributes};
@@ -39,8 +39,8 @@ impl<I> Default for Batch<I> {
         Batch {
             withdraw: Vec::new(),
             groups: Vec::new(),
-            by_ptr: HashMap::new(),
-            by_value: HashMap::new(),
+            by_ptr: HashMap::default(),
+            by_value: HashMap::default(),
             pinned: Vec::new(),
         }
     }

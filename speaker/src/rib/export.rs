@@ -15,7 +15,7 @@
 //!   [`PathAttributes::for_two_octet_peer`]. FlowSpec keeps its next hop (empty unless
 //!   redirect-to-IP).
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -50,9 +50,9 @@ impl<'a> Exporter<'a> {
             addr,
             info,
             ibgp: info.ibgp(),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             policy: (!engine.is_empty(Direction::Export)).then_some(engine),
-            interned: HashSet::new(),
+            interned: HashSet::default(),
         }
     }
 

@@ -4,7 +4,7 @@
 //! withdraws the old one); an identical object is a no-op. Two ids may not hold the same
 //! key (prefix + path id, or family + rule) for overlapping neighbor sets.
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -158,7 +158,7 @@ pub struct Store<T> {
 impl<T> Default for Store<T> {
     fn default() -> Self {
         Store {
-            by_id: HashMap::new(),
+            by_id: HashMap::default(),
         }
     }
 }
@@ -168,7 +168,7 @@ impl<T: Injectable> Store<T> {
     /// the batch are about to be replaced, so their stored objects do not count).
     pub fn check(&self, items: &[(String, T)], loc: &Loc<T::Key>) -> Result<(), RibError> {
         let batch: HashSet<&str> = items.iter().map(|(id, _)| id.as_str()).collect();
-        let mut seen: HashMap<Slot<T::Key>, Vec<Holder<'_>>> = HashMap::new();
+        let mut seen: HashMap<Slot<T::Key>, Vec<Holder<'_>>> = HashMap::default();
         for (id, spec) in items {
             let slot = (spec.key(), spec.path_id());
             let clash = seen

@@ -3,7 +3,7 @@
 //! Candidates are inserted and removed first; [`Loc::recompute`] is then run once per
 //! touched key, so a batch touching a key many times decides it once.
 
-use std::collections::HashMap;
+use super::hash::HashMap;
 
 use super::decision;
 use super::key::RibKey;
@@ -32,7 +32,7 @@ pub struct Loc<K> {
 impl<K> Default for Loc<K> {
     fn default() -> Self {
         Loc {
-            map: HashMap::new(),
+            map: HashMap::default(),
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod decision;
 pub mod explain;
 pub mod export;
 pub mod flowspec;
+pub mod hash;
 pub mod import;
 pub mod injected;
 pub mod key;
@@ -41,7 +42,9 @@ mod sync;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use hash::HashSet;
 use std::net::IpAddr;
 
 use bgp_wire::AfiSafi;
@@ -147,8 +150,8 @@ pub(crate) struct Touched<R> {
 impl<R> Default for Touched<R> {
     fn default() -> Self {
         Touched {
-            unicast: HashSet::new(),
-            flow: HashSet::new(),
+            unicast: HashSet::default(),
+            flow: HashSet::default(),
             validate: Vec::new(),
         }
     }
@@ -157,7 +160,7 @@ impl<R> Default for Touched<R> {
 /// The RIB. `R` is the FlowSpec rule type ([`WireFlowRule`] in the daemon).
 #[derive(Debug)]
 pub struct Rib<R: FlowRule = WireFlowRule> {
-    peers: std::collections::HashMap<IpAddr, Peer<R>>,
+    peers: hash::HashMap<IpAddr, Peer<R>>,
     tables: Tables<R>,
     paths: Store<InjectedPath>,
     flows: Store<InjectedFlowSpec<R>>,
@@ -168,7 +171,7 @@ pub struct Rib<R: FlowRule = WireFlowRule> {
 impl<R: FlowRule> Default for Rib<R> {
     fn default() -> Self {
         Rib {
-            peers: std::collections::HashMap::new(),
+            peers: hash::HashMap::default(),
             tables: Tables {
                 unicast: Loc::default(),
                 flow: Loc::default(),

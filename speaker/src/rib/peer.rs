@@ -1,6 +1,6 @@
 //! What the RIB knows about an established session.
 
-use std::collections::{HashMap, HashSet};
+use super::hash::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -99,9 +99,9 @@ pub struct PeerTable<K> {
 impl<K> Default for PeerTable<K> {
     fn default() -> Self {
         PeerTable {
-            adj_in: HashMap::new(),
-            adj_out: HashMap::new(),
-            stale: HashSet::new(),
+            adj_in: HashMap::default(),
+            adj_out: HashMap::default(),
+            stale: HashSet::default(),
         }
     }
 }

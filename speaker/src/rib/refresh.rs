@@ -5,7 +5,7 @@
 //! The peer's side of an enhanced refresh (RFC 7313 §4): its BoRR marks what it sent us of
 //! that family stale, what it sends again is fresh, and its EoRR removes what stayed stale.
 
-use std::collections::HashMap;
+use super::hash::HashMap;
 use std::net::IpAddr;
 
 use bgp_wire::message::route_refresh::{RefreshSubtype, RouteRefresh};

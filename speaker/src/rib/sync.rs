@@ -1,7 +1,7 @@
 //! Settling a batch of changes: decide the touched keys, re-validate FlowSpec rules that
 //! depend on changed unicast routes, then compute and pack each peer's Adj-RIB-Out delta.
 
-use std::collections::HashSet;
+use super::hash::HashSet;
 use std::net::IpAddr;
 
 use bgp_wire::message::Update;
