@@ -32,6 +32,14 @@ impl Lab {
 
 /// Our speaker plus one BIRD per (AS, families, routes it originates); all Established.
 async fn lab(sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)]) -> Option<Lab> {
+    lab_with(sides, "").await
+}
+
+/// [`lab`], with `extra` lines in each of our `[[neighbors]]`.
+async fn lab_with(
+    sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)],
+    extra: &'static str,
+) -> Option<Lab> {
     if !testbed::require("bird") {
         return None;
     }
@@ -47,7 +55,7 @@ async fn lab(sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)]) -> Opt
             asn: s.0,
             port: p.port,
             families: s.1,
-            extra: "",
+            extra,
         })
         .collect();
     let speaker = Speaker::start(OUR_AS, &peers).await;
@@ -265,11 +273,13 @@ async fn flowspec_every_component_and_action() {
 
 /// Our SoftReset(in) to BIRD, which negotiates enhanced route refresh: BIRD re-sends its
 /// routes between BoRR and EoRR (RFC 7313), and our Adj-RIB-In ends exactly as before:
-/// re-sent routes are fresh, nothing is purged as stale.
+/// re-sent routes are fresh, nothing is purged as stale. With `stale_route_timeout = 1`,
+/// BIRD's EoRR must also stop the stale timer: a second later nothing has timed out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soft_reset_in_with_enhanced_route_refresh() {
     let start = Instant::now();
-    let Some(lab) = lab(&[(EBGP_AS, &support::UNICAST[..], ebgp_routes(3))]).await else {
+    let sides = [(EBGP_AS, &support::UNICAST[..], ebgp_routes(3))];
+    let Some(lab) = lab_with(&sides, "stale_route_timeout = 1").await else {
         return;
     };
     let peer = lab.addr(0);
@@ -308,6 +318,16 @@ async fn soft_reset_in_with_enhanced_route_refresh() {
     assert_eq!(rr1 - rr0, 4, "BoRR and EoRR for ipv4 and ipv6 unicast");
     assert!(upd1 >= upd0 + 2);
     assert_eq!(received().await, before);
+    // Past the 1 s deadline the EoRRs should have cleared.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(received().await, before);
+    let metrics = support::scrape(lab.speaker.metrics);
+    // The family renders only once counted (its name as in `daemon/stale/tests.rs`).
+    assert!(metrics.contains("rustbgpd_messages_total{"), "{metrics}");
+    assert!(
+        !metrics.contains("rustbgpd_route_refresh_stale_timeouts_total{"),
+        "{metrics}"
+    );
     lab.speaker.stop().await;
     support::report_time("bird soft_reset_in_with_enhanced_route_refresh", start);
 }

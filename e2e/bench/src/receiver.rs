@@ -123,7 +123,9 @@ impl Receiver {
                 return Ok(t0.elapsed());
             }
             // The session state comes from the costlier `ListPeer`: about twice a second.
-            if poll % (500 / poll_ms()).max(1) == 0 && !self.accepted(neighbor, safi).await?.1 {
+            if poll.is_multiple_of((500 / poll_ms()).max(1))
+                && !self.accepted(neighbor, safi).await?.1
+            {
                 return Err(format!("session {neighbor} went down at {n}/{want}").into());
             }
             if t0.elapsed() > timeout {

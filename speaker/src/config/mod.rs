@@ -21,8 +21,8 @@ use location::LineIndex;
 pub use location::Location;
 pub use model::{
     Config, DEFAULT_BGP_PORT, DEFAULT_CONNECT_RETRY, DEFAULT_GRPC_TCP_ADDRESS,
-    DEFAULT_GRPC_UDS_PATH, DEFAULT_HOLD_TIME, Global, GrpcTcp, LogFormat, Neighbor, Password,
-    PolicyConfig, PolicyEntry, Telemetry,
+    DEFAULT_GRPC_UDS_PATH, DEFAULT_HOLD_TIME, DEFAULT_STALE_ROUTE_TIMEOUT, Global, GrpcTcp,
+    LogFormat, Neighbor, Password, PolicyConfig, PolicyEntry, Telemetry,
 };
 
 /// Reads and validates the config file at `path`.

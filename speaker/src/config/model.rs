@@ -17,6 +17,11 @@ pub const DEFAULT_HOLD_TIME: u16 = 90;
 /// Default ConnectRetry in seconds; much shorter than RFC 4271's 120 so labs and tests
 /// converge quickly.
 pub const DEFAULT_CONNECT_RETRY: Duration = Duration::from_secs(5);
+/// Default for `stale_route_timeout`: how long a peer's enhanced route refresh may run
+/// before its still-stale routes are purged without EoRR (RFC 7313 §4 leaves the value
+/// open). 360 s is what FRR uses for the same timer (its `stalepath-time`); BIRD has no
+/// such timer and waits for the EoRR forever.
+pub const DEFAULT_STALE_ROUTE_TIMEOUT: Duration = Duration::from_secs(360);
 /// Default path of the local gRPC Unix socket.
 pub const DEFAULT_GRPC_UDS_PATH: &str = "/run/rustbgpd/grpc.sock";
 /// Default TCP address of the gRPC listener when `[global.telemetry.grpc_tcp]` is enabled.
@@ -152,6 +157,9 @@ pub struct Neighbor {
     pub enabled: bool,
     /// `flowspec_validation`: apply RFC 8955 §6 validation to received FlowSpec rules.
     pub flowspec_validation: bool,
+    /// `stale_route_timeout`: after the peer's BoRR, its routes of that family not sent
+    /// again are purged at EoRR or, failing that, once this much time has passed.
+    pub stale_route_timeout: Duration,
 }
 
 impl Neighbor {

@@ -82,6 +82,7 @@ pub(super) struct RawNeighbor {
     pub enabled: bool,
     #[serde(default = "yes")]
     pub flowspec_validation: bool,
+    pub stale_route_timeout: Option<Spanned<i64>>,
 }
 
 fn yes() -> bool {

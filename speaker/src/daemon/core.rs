@@ -44,6 +44,8 @@ pub struct Core {
     pub state_file: Option<std::path::PathBuf>,
     /// Neighbors added over gRPC (persisted with the injections).
     pub runtime: super::runtime::RuntimeNeighbors,
+    /// Peers' enhanced route refreshes waiting for their EoRR.
+    pub stale: super::stale::StaleDeadlines,
     dirty: bool,
 }
 
@@ -59,6 +61,7 @@ impl Core {
             metrics,
             state_file: None,
             runtime: Default::default(),
+            stale: Default::default(),
             dirty: false,
         }
     }
@@ -75,6 +78,7 @@ impl Core {
         let mut tick = tokio::time::interval(METRICS_REFRESH);
         let mut persist_tick = tokio::time::interval(PERSIST_BATCH);
         loop {
+            let stale_due = self.stale.next();
             tokio::select! {
                 _ = &mut stop => {
                     self.persist().await;
@@ -87,17 +91,21 @@ impl Core {
                     None => return self.peers,
                 },
                 Some(ev) = events.recv() => self.on_peer_event(ev),
+                _ = super::stale::sleep_until(stale_due) => {
+                    self.on_stale_deadlines(tokio::time::Instant::now());
+                }
             }
         }
     }
 
-    fn on_peer_event(&mut self, ev: PeerEvent) {
+    pub(super) fn on_peer_event(&mut self, ev: PeerEvent) {
         match ev {
             PeerEvent::Established {
                 peer,
                 negotiated,
                 local,
             } => {
+                self.stale.forget_peer(peer);
                 let info = self.peer_info(peer, *negotiated, local);
                 match self.rib.peer_up(peer, info) {
                     Ok(out) => self.dispatch(out),
@@ -109,6 +117,7 @@ impl Core {
                     .inc();
             }
             PeerEvent::Down { peer, .. } => {
+                self.stale.forget_peer(peer);
                 if let Ok(out) = self.rib.peer_down(peer) {
                     self.dispatch(out);
                 }

@@ -12,6 +12,7 @@ mod policy;
 pub mod refresh;
 pub mod routes;
 pub mod runtime;
+pub mod stale;
 pub mod views;
 
 use std::net::SocketAddr;

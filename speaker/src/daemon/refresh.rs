@@ -1,19 +1,22 @@
 //! Route refresh in the core: answering a peer's ROUTE-REFRESH with the family's
 //! Adj-RIB-Out, and SoftReset (out: re-send; in: ask the peer with ROUTE-REFRESH).
+//! The peer's own enhanced refresh (BoRR … EoRR) runs against a deadline ([`super::stale`]).
 
 use std::net::IpAddr;
 
 use bgp_wire::AfiSafi;
 use bgp_wire::message::RouteRefresh;
 use bgp_wire::message::route_refresh::RefreshSubtype;
-use tracing::{debug, info};
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
 
 use super::core::Core;
 use super::families::to_afi_safi;
 use crate::command::{CommandError, SoftResetDirection};
-use crate::config::Family;
+use crate::config::{DEFAULT_STALE_ROUTE_TIMEOUT, Family};
 use crate::fsm::State;
 use crate::peer::{PeerCommand, PeerStatus};
+use crate::telemetry::Metrics;
 
 impl Core {
     /// A ROUTE-REFRESH from `peer`: a request is answered with the family's Adj-RIB-Out;
@@ -32,15 +35,48 @@ impl Core {
             RefreshSubtype::Begin => {
                 debug!(%peer, family = %refresh.family, "peer begins a route refresh");
                 self.rib.begin_refresh_from(peer, refresh.family);
+                if self.rib.peer_has_family(peer, refresh.family) {
+                    let timeout = self.stale_route_timeout(peer);
+                    let now = Instant::now();
+                    self.stale.begin(peer, refresh.family, now, timeout);
+                }
             }
             RefreshSubtype::End => {
                 debug!(%peer, family = %refresh.family, "peer ends a route refresh");
+                self.stale.end(peer, refresh.family);
                 let out = self.rib.end_refresh_from(peer, refresh.family);
                 self.dispatch(out);
             }
             // RFC 7313 §5: other subtypes are ignored.
             RefreshSubtype::Other(_) => {}
         }
+    }
+
+    /// Refreshes whose EoRR did not come by `now`: RFC 7313 §4 says to purge the routes
+    /// still stale anyway, exactly as the EoRR would have.
+    pub(super) fn on_stale_deadlines(&mut self, now: Instant) {
+        for (peer, family) in self.stale.take_expired(now) {
+            let purged = self.rib.stale_count(peer, family);
+            let timeout = self.stale_route_timeout(peer);
+            warn!(
+                %peer, %family, purged, timeout_s = timeout.as_secs(),
+                "no End-of-Route-Refresh in time; purging the routes the peer did not send again"
+            );
+            let labels = Metrics::refresh(peer, family.to_string());
+            self.metrics
+                .route_refresh_stale_timeouts
+                .get_or_create(&labels)
+                .inc();
+            let out = self.rib.end_refresh_from(peer, family);
+            self.dispatch(out);
+        }
+    }
+
+    /// The neighbor's `stale_route_timeout` (the default for one no longer configured).
+    fn stale_route_timeout(&self, peer: IpAddr) -> std::time::Duration {
+        self.peers
+            .neighbor(&peer)
+            .map_or(DEFAULT_STALE_ROUTE_TIMEOUT, |n| n.stale_route_timeout)
     }
 
     /// SoftReset: everything is checked first, so a refused request changes nothing.

@@ -76,6 +76,14 @@ impl<R: FlowRule> Rib<R> {
         self.settle(t)
     }
 
+    /// How many routes of `family` from `addr` are stale (marked by its BoRR, not sent
+    /// again since).
+    pub fn stale_count(&self, addr: IpAddr, family: AfiSafi) -> usize {
+        self.peers.get(&addr).map_or(0, |p| {
+            count_stale(&p.unicast, family) + count_stale(&p.flow, family)
+        })
+    }
+
     /// Whether `addr` is up and negotiated `family`.
     pub fn peer_has_family(&self, addr: IpAddr, family: AfiSafi) -> bool {
         self.peers
@@ -92,6 +100,14 @@ fn mark_stale<K: RibKey>(table: &mut PeerTable<K>, family: AfiSafi) {
         .cloned()
         .collect();
     table.stale.extend(keys);
+}
+
+fn count_stale<K: RibKey>(table: &PeerTable<K>, family: AfiSafi) -> usize {
+    table
+        .stale
+        .iter()
+        .filter(|(k, _)| k.family() == family)
+        .count()
 }
 
 fn purge_stale<K: RibKey>(cx: &mut InCtx<'_, K>, family: AfiSafi) {

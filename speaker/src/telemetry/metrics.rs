@@ -33,6 +33,12 @@ pub struct PrefixLabels {
     pub kind: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RefreshLabels {
+    pub neighbor: String,
+    pub family: String,
+}
+
 /// Every metric family of the speaker, plus the registry that renders them.
 #[derive(Clone)]
 pub struct Metrics {
@@ -44,6 +50,8 @@ pub struct Metrics {
     pub session_established_total: Family<NeighborLabels, Counter>,
     pub messages_total: Family<MessageLabels, Counter>,
     pub prefixes: Family<PrefixLabels, Gauge>,
+    /// A peer's enhanced route refreshes (RFC 7313) whose EoRR did not come in time.
+    pub route_refresh_stale_timeouts: Family<RefreshLabels, Counter>,
     pub injected_paths: Gauge,
     pub injected_flowspec_rules: Gauge,
 }
@@ -60,6 +68,7 @@ impl Metrics {
             session_established_total: Family::default(),
             messages_total: Family::default(),
             prefixes: Family::default(),
+            route_refresh_stale_timeouts: Family::default(),
             injected_paths: Gauge::default(),
             injected_flowspec_rules: Gauge::default(),
         };
@@ -89,6 +98,12 @@ impl Metrics {
             m.prefixes.clone(),
         );
         r.register(
+            "route_refresh_stale_timeouts",
+            "Enhanced route refreshes (RFC 7313) of a neighbor whose End-of-Route-Refresh did not \
+             come within stale_route_timeout; its routes still stale were purged",
+            m.route_refresh_stale_timeouts.clone(),
+        );
+        r.register(
             "injected_paths",
             "Paths injected over gRPC",
             m.injected_paths.clone(),
@@ -116,6 +131,13 @@ impl Metrics {
     pub fn neighbor(addr: impl ToString) -> NeighborLabels {
         NeighborLabels {
             neighbor: addr.to_string(),
+        }
+    }
+
+    pub fn refresh(addr: impl ToString, family: impl Into<String>) -> RefreshLabels {
+        RefreshLabels {
+            neighbor: addr.to_string(),
+            family: family.into(),
         }
     }
 }

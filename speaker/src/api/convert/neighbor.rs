@@ -13,7 +13,10 @@ use crate::command::{
     MessageCounters, NegotiatedCaps, NeighborConfig, NeighborInfo, NotificationRecord,
     SoftResetDirection,
 };
-use crate::config::{DEFAULT_BGP_PORT, DEFAULT_CONNECT_RETRY, Family, Neighbor, Password};
+use crate::config::{
+    DEFAULT_BGP_PORT, DEFAULT_CONNECT_RETRY, DEFAULT_STALE_ROUTE_TIMEOUT, Family, Neighbor,
+    Password,
+};
 use crate::fsm::State;
 
 /// Speaker-wide defaults a neighbor inherits when the request leaves a field unset.
@@ -87,6 +90,8 @@ pub fn to_neighbor_config(
         flowspec_validation: req
             .flowspec_validation
             .unwrap_or(req.remote_asn != d.local_asn),
+        // Not in AddNeighborRequest (yet): config-file neighbors only choose it.
+        stale_route_timeout: DEFAULT_STALE_ROUTE_TIMEOUT,
     };
     Ok(NeighborConfig {
         neighbor,

@@ -30,6 +30,7 @@ fn ipv4_neighbor_defaults() {
         max_prefixes: None,
         enabled: true,
         flowspec_validation: true,
+        stale_route_timeout: Duration::from_secs(360),
     };
     assert_eq!(n, expected);
 }
@@ -47,7 +48,8 @@ fn every_neighbor_key_is_read() {
          families = [\"ipv4_flowspec\", \"ipv6_flowspec\", \"ipv4_unicast\", \"ipv6_unicast\"]\n\
          hold_time = 30\nkeepalive = 10\nconnect_retry = 1\nport = 1179\n\
          local_address = \"10.0.0.2\"\npassive = true\nttl = 3\npassword = \"s3cret\"\n\
-         max_prefixes = 1000\nenabled = false\nflowspec_validation = false\n",
+         max_prefixes = 1000\nenabled = false\nflowspec_validation = false\n\
+         stale_route_timeout = 30\n",
     );
     assert_eq!(n.remote_asn, 4_200_000_000);
     assert_eq!(n.description.as_deref(), Some("edge-1"));
@@ -68,6 +70,7 @@ fn every_neighbor_key_is_read() {
     assert_eq!(n.ebgp_multihop, Some(3));
     assert_eq!(n.password.as_ref().map(Password::expose), Some("s3cret"));
     assert_eq!(n.max_prefixes, Some(1000));
+    assert_eq!(n.stale_route_timeout, Duration::from_secs(30));
 }
 
 #[test]
@@ -256,6 +259,38 @@ fn port_retry_and_prefix_limits() {
             "t.toml:8:17: neighbors[0].connect_retry: 0 is out of range (expected 1..=65535)",
             "t.toml:9:16: neighbors[0].max_prefixes: 0 is out of range (expected 1..=4294967295)",
         ]
+    );
+}
+
+#[test]
+fn stale_route_timeout_bounds() {
+    let base = "address = \"10.0.0.1\"\nremote_asn = 1\n";
+    for (v, ok) in [
+        (0, false),
+        (1, true),
+        (4095, true),
+        (4096, false),
+        (-5, false),
+    ] {
+        let text = with_neighbor(&format!("{base}stale_route_timeout = {v}\n"));
+        if ok {
+            let n = neighbor(&format!("{base}stale_route_timeout = {v}\n"));
+            assert_eq!(n.stale_route_timeout, Duration::from_secs(v as u64));
+        } else {
+            assert_eq!(
+                error(&text),
+                format!(
+                    "t.toml:7:23: neighbors[0].stale_route_timeout: {v} is out of range \
+                     (expected 1..=4095)"
+                )
+            );
+        }
+    }
+    let typo = with_neighbor(&format!("{base}stale_route_timeout = \"5m\"\n"));
+    assert!(
+        error(&typo).starts_with("t.toml:7:23: "),
+        "{}",
+        error(&typo)
     );
 }
 

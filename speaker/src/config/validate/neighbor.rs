@@ -10,10 +10,15 @@ use toml::Spanned;
 use super::values::{self, optional, or_default};
 use super::{Ctx, password};
 use crate::config::raw::RawNeighbor;
-use crate::config::{DEFAULT_BGP_PORT, DEFAULT_CONNECT_RETRY, ErrorKind, Family, Neighbor};
+use crate::config::{
+    DEFAULT_BGP_PORT, DEFAULT_CONNECT_RETRY, DEFAULT_STALE_ROUTE_TIMEOUT, ErrorKind, Family,
+    Neighbor,
+};
 
 /// TTL used for `ebgp_multihop = true`: any path length.
 const MULTIHOP_DEFAULT_TTL: u8 = 255;
+/// Largest `stale_route_timeout`, in seconds: FRR's bound for its `stalepath-time`.
+const MAX_STALE_ROUTE_TIMEOUT: i64 = 4095;
 
 /// Validates every neighbor; `None` if any of them is bad or addresses repeat.
 pub(super) fn validate_all(
@@ -84,6 +89,21 @@ fn validate(ctx: &mut Ctx<'_>, i: usize, raw: &RawNeighbor, default_hold: u16) -
     let max_prefixes = optional(ctx, raw.max_prefixes.as_ref(), |c, v| {
         values::ranged(c, v, &key("max_prefixes"), 1, u32::MAX.into())
     });
+    let stale_route_timeout = or_default(
+        ctx,
+        raw.stale_route_timeout.as_ref(),
+        DEFAULT_STALE_ROUTE_TIMEOUT,
+        |c, v| {
+            values::ranged(
+                c,
+                v,
+                &key("stale_route_timeout"),
+                1,
+                MAX_STALE_ROUTE_TIMEOUT,
+            )
+            .map(Duration::from_secs)
+        },
+    );
     Some(Neighbor {
         address: address?,
         remote_asn: remote_asn?,
@@ -100,6 +120,7 @@ fn validate(ctx: &mut Ctx<'_>, i: usize, raw: &RawNeighbor, default_hold: u16) -
         max_prefixes: max_prefixes?,
         enabled: raw.enabled,
         flowspec_validation: raw.flowspec_validation,
+        stale_route_timeout: stale_route_timeout?,
     })
 }
 
