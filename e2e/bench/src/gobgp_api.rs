@@ -71,6 +71,23 @@ pub async fn accepted(
     Ok((n, up))
 }
 
+/// UPDATE messages received from `neighbor` so far.
+pub async fn updates_received(client: &mut Client, neighbor: IpAddr) -> Result<u64, BoxError> {
+    let mut stream = client
+        .list_peer(ListPeerRequest {
+            address: neighbor.to_string(),
+            enable_advertised: false,
+        })
+        .await?
+        .into_inner();
+    let peer = stream.message().await?.and_then(|r| r.peer);
+    let received = peer
+        .and_then(|p| p.state)
+        .and_then(|s| s.messages)
+        .and_then(|m| m.received);
+    Ok(received.map_or(0, |m| m.update))
+}
+
 /// Accepted routes of AFI 1 / `safi` in `neighbor`'s Adj-RIB-In, by `GetTable`: gobgpd walks
 /// only that family's table to answer (`ListPeer` walks every family of the peer, 110k
 /// destinations in the FlowSpec phase), and the walk holds up its main loop.

@@ -76,6 +76,8 @@ struct Phase {
     /// CPU seconds used during the phase by the injecting speaker and by the receiver.
     cpu_injector: Option<f64>,
     cpu_receiver: Option<f64>,
+    /// UPDATE messages the receiver got in the phase.
+    updates: Option<u64>,
     error: Option<String>,
 }
 
@@ -106,6 +108,8 @@ where
             until_received: Some(r.until_received),
             cpu_injector: r.cpu_injector,
             cpu_receiver: r.cpu_receiver,
+            // Counters restart with the new session: all of them are this phase's.
+            updates: rx.updates(neighbor).await.ok(),
             rss_kib: process::vm_hwm_kib(pid),
             ..Phase::default()
         },
@@ -136,14 +140,14 @@ where
 {
     let rx_pid = receiver.go.pids().first().copied().unwrap_or(0);
     let cpu0 = (process::cpu_secs(injector_pid), process::cpu_secs(rx_pid));
+    let updates0 = receiver.updates(neighbor).await.ok();
     let t0 = Instant::now();
     let mut task = tokio::spawn(async move {
         inject.await?;
         Ok::<Duration, BoxError>(t0.elapsed())
     });
     let mut phase = Phase::default();
-    let wait = receiver.wait_count(neighbor, safi, want as u64, t0, PHASE_TIMEOUT);
-    tokio::pin!(wait);
+    let mut wait = Box::pin(receiver.wait_count(neighbor, safi, want as u64, t0, PHASE_TIMEOUT));
     // Stop polling as soon as the injection fails; otherwise wait for both.
     let mut waited = None;
     let injected = tokio::select! {
@@ -162,7 +166,10 @@ where
         }
     }
     let waited = match waited {
-        Some(w) => w,
+        Some(w) => {
+            drop(wait);
+            w
+        }
         None => wait.await,
     };
     match waited {
@@ -173,6 +180,8 @@ where
     phase.cpu_injector = used(cpu0.0, injector_pid);
     phase.cpu_receiver = used(cpu0.1, rx_pid);
     phase.rss_kib = process::vm_hwm_kib(injector_pid);
+    let updates1 = receiver.updates(neighbor).await.ok();
+    phase.updates = updates1.zip(updates0).map(|(a, b)| a.saturating_sub(b));
     phase
 }
 
@@ -339,20 +348,29 @@ fn cpu(c: Option<f64>) -> String {
 fn print_table(args: &Args, ours: &Side, go: &Side) {
     let line = |w: &str, who: &str, p: &Phase, r: &str| {
         println!(
-            "{w:<22} {who:<7} | {:>10} {:>10} | {:>9} {:>9} | {:>10} | {r:>8}",
+            "{w:<22} {who:<7} | {:>10} {:>10} | {:>9} {:>9} | {:>8} | {:>10} | {r:>8}",
             secs(p.until_received),
             secs(p.api_returned),
             cpu(p.cpu_injector),
             cpu(p.cpu_receiver),
+            p.updates.map_or("-".into(), |n| n.to_string()),
             mib(p.rss_kib),
         );
     };
     println!();
     println!(
-        "{:<22} {:<7} | {:>10} {:>10} | {:>9} {:>9} | {:>10} | {:>8}",
-        "workload", "speaker", "recv'd", "API done", "CPU spkr", "CPU recv", "VmHWM", "go/ours"
+        "{:<22} {:<7} | {:>10} {:>10} | {:>9} {:>9} | {:>8} | {:>10} | {:>8}",
+        "workload",
+        "speaker",
+        "recv'd",
+        "API done",
+        "CPU spkr",
+        "CPU recv",
+        "UPDATEs",
+        "VmHWM",
+        "go/ours"
     );
-    println!("{}", "-".repeat(100));
+    println!("{}", "-".repeat(111));
     let through = if args.policy { " +policy" } else { "" };
     let rows = [
         (
@@ -381,7 +399,8 @@ fn print_table(args: &Args, ours: &Side, go: &Side) {
     println!(
         "\nrecv'd: from the first API request until the receiving gobgpd has accepted all (polled \
          every {} ms). API done: when the last injection call returned. CPU spkr / CPU recv: CPU \
-         time used in the phase by the injecting speaker / by the receiver. VmHWM: the injecting \
+         time used in the phase by the injecting speaker / by the receiver. UPDATEs: UPDATE messages \
+         the receiver got in the phase (the sender's packing). VmHWM: the injecting \
          speaker's peak RSS so far (the FlowSpec row includes the routes). go/ours: ratio of recv'd. \
          Table sync: the speaker holds both workloads; its session is disabled and enabled, and \
          recv'd runs from Established (as the receiver reports it) until the receiver holds all \

@@ -81,6 +81,25 @@ impl Receiver {
         }
     }
 
+    /// UPDATE messages received from `neighbor` so far (the sender's packing shows in it).
+    pub async fn updates(&mut self, neighbor: IpAddr) -> Result<u64, BoxError> {
+        #[cfg(gobgp_api)]
+        {
+            crate::gobgp_api::updates_received(&mut self.api, neighbor).await
+        }
+        #[cfg(not(gobgp_api))]
+        {
+            let out = tokio::task::block_in_place(|| {
+                self.go.raw_cli(&["-j", "neighbor", &neighbor.to_string()])
+            })?;
+            let v: serde_json::Value = serde_json::from_str(&out)?;
+            let peer = if v.is_array() { &v[0] } else { &v };
+            Ok(peer["state"]["messages"]["received"]["update"]
+                .as_u64()
+                .unwrap_or(0))
+        }
+    }
+
     pub async fn wait_established(
         &mut self,
         neighbor: IpAddr,
