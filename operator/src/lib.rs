@@ -11,6 +11,7 @@ pub mod cli;
 pub mod crd;
 pub mod diff;
 pub mod ids;
+pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod plan;

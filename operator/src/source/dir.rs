@@ -190,6 +190,7 @@ pub async fn watch(
         if last.as_ref() != Some(&now) {
             let started = std::time::Instant::now();
             let (inputs, from) = read(&dir);
+            crate::memory::release_freed();
             tracing::debug!(
                 files = now.len(),
                 objects = from.len(),
