@@ -20,6 +20,8 @@ pub struct Resync {
     /// CPU seconds of the injecting speaker and of the receiver over that time.
     pub cpu_injector: Option<f64>,
     pub cpu_receiver: Option<f64>,
+    /// UPDATE messages the receiver got on the new session (gobgpd's counters span sessions).
+    pub updates: Option<u64>,
 }
 
 /// Bounces the session with `disable` and `enable` (the speaker's own API calls) and times
@@ -44,6 +46,7 @@ where
         |n, up| !up && n == 0,
     )
     .await?;
+    let updates0 = rx.updates(neighbor).await.ok();
     enable.await?;
     // Session state comes from ListPeer, which is cheap while the table is empty.
     let started = Instant::now();
@@ -66,7 +69,9 @@ where
         .wait_count(neighbor, SAFI_FLOWSPEC, want.1, t0, TIMEOUT)
         .await?;
     let used = |before: Option<f64>, pid| Some(process::cpu_secs(pid)? - before?);
+    let updates1 = rx.updates(neighbor).await.ok();
     Ok(Resync {
+        updates: updates1.zip(updates0).map(|(a, b)| a.saturating_sub(b)),
         until_received: routes.max(rules),
         cpu_injector: used(cpu0.0, injector_pid),
         cpu_receiver: used(cpu0.1, rx_pid),
