@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::attrs::{FlowAction, Origin, SessionState};
 use crate::process::{Daemon, Workdir, run_cli};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
-use crate::wait::{Probe, poll_until};
+use crate::wait::{Probe, Watched, accept, established, poll_daemon};
 use crate::{Error, Result};
 
 pub const BIRD: &str = "bird";
@@ -76,16 +76,16 @@ impl Bird {
             daemon,
             dir,
         };
-        poll_until("birdc to answer", Duration::from_secs(10), || {
-            if let Err(e) = me.daemon.check_running() {
-                return Probe::Fatal(e);
-            }
-            match me.birdc(&["show", "status"]) {
+        poll_daemon(
+            &mut me,
+            "birdc to answer",
+            Duration::from_secs(10),
+            |me| match me.birdc(&["show", "status"]) {
                 Ok(out) if out.contains("Daemon is up") => Probe::Ready(()),
                 Ok(out) => Probe::Pending(out),
                 Err(e) => Probe::Pending(e.to_string()),
-            }
-        })?;
+            },
+        )?;
         Ok(me)
     }
 
@@ -136,20 +136,7 @@ impl Bird {
 
     /// Polls until the session with `addr` is Established.
     pub fn wait_established(&mut self, addr: IpAddr, timeout: Duration) -> Result<()> {
-        poll_until(
-            &format!("bird session with {addr} to be Established"),
-            timeout,
-            || {
-                if let Err(e) = self.daemon.check_running() {
-                    return Probe::Fatal(e);
-                }
-                match self.session_state(addr) {
-                    Ok(SessionState::Established) => Probe::Ready(()),
-                    Ok(s) => Probe::Pending(format!("{s:?}")),
-                    Err(e) => Probe::Pending(e.to_string()),
-                }
-            },
-        )
+        established(self, "bird", addr, timeout, |me| me.session_state(addr))
     }
 
     /// All routes of a table (`master4`, `master6`, `flowtab4`, `flowtab6`), parsed.
@@ -173,15 +160,9 @@ impl Bird {
         timeout: Duration,
         ready: impl Fn(&[BirdRoute]) -> bool,
     ) -> Result<Vec<BirdRoute>> {
-        poll_until(&format!("bird table {table} to match"), timeout, || {
-            if let Err(e) = self.daemon.check_running() {
-                return Probe::Fatal(e);
-            }
-            match self.routes(table) {
-                Ok(r) if ready(&r) => Probe::Ready(r),
-                Ok(r) => Probe::Pending(format!("{r:#?}")),
-                Err(e) => Probe::Pending(e.to_string()),
-            }
+        let what = format!("bird table {table} to match");
+        poll_daemon(self, &what, timeout, |me| {
+            accept(me.routes(table), |r| ready(r))
         })
     }
 
@@ -202,6 +183,12 @@ impl Bird {
                 output: out,
             })
         }
+    }
+}
+
+impl Watched for Bird {
+    fn daemon(&mut self) -> &mut Daemon {
+        &mut self.daemon
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::process::{Daemon, Workdir};
 use crate::spec::{Family, NeighborSpec, PeerSpec};
-use crate::wait::{Probe, poll_until};
+use crate::wait::{Probe, Watched, poll_daemon};
 use crate::{Error, Result};
 
 mod parse;
@@ -124,16 +124,17 @@ impl ExaBgp {
         timeout: Duration,
         ready: impl Fn(&[ExaEvent]) -> bool,
     ) -> Result<Vec<ExaEvent>> {
-        poll_until(what, timeout, || {
-            if let Err(e) = self.daemon.check_running() {
-                return Probe::Fatal(e);
-            }
-            match self.received() {
-                Ok(ev) if ready(&ev) => Probe::Ready(ev),
-                Ok(ev) => Probe::Pending(format!("{} events, last: {:?}", ev.len(), ev.last())),
-                Err(e) => Probe::Pending(e.to_string()),
-            }
+        poll_daemon(self, what, timeout, |me| match me.received() {
+            Ok(ev) if ready(&ev) => Probe::Ready(ev),
+            Ok(ev) => Probe::Pending(format!("{} events, last: {:?}", ev.len(), ev.last())),
+            Err(e) => Probe::Pending(e.to_string()),
         })
+    }
+}
+
+impl Watched for ExaBgp {
+    fn daemon(&mut self) -> &mut Daemon {
+        &mut self.daemon
     }
 }
 

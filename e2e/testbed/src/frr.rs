@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::attrs::SessionState;
 use crate::process::{Daemon, Workdir, run_cli, run_cli_both};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
-use crate::wait::{Probe, poll_until};
+use crate::wait::{Probe, Watched, established, poll_daemon};
 use crate::{Error, Result};
 
 mod config;
@@ -83,16 +83,16 @@ impl Frr {
             .with_log(log)
             .with_cleanup(dir.file("bgpd.vty"));
         let mut me = Frr { spec, daemon, dir };
-        poll_until("vtysh to answer", Duration::from_secs(10), || {
-            if let Err(e) = me.daemon.check_running() {
-                return Probe::Fatal(e);
-            }
-            match me.vtysh(&["show bgp summary json"]) {
+        poll_daemon(
+            &mut me,
+            "vtysh to answer",
+            Duration::from_secs(10),
+            |me| match me.vtysh(&["show bgp summary json"]) {
                 Ok(out) if out.trim_start().starts_with('{') => Probe::Ready(()),
                 Ok(out) => Probe::Pending(out),
                 Err(e) => Probe::Pending(e.to_string()),
-            }
-        })?;
+            },
+        )?;
         Ok(me)
     }
 
@@ -136,20 +136,7 @@ impl Frr {
 
     /// Polls until the session with `addr` is Established.
     pub fn wait_established(&mut self, addr: IpAddr, timeout: Duration) -> Result<()> {
-        poll_until(
-            &format!("bgpd session with {addr} to be Established"),
-            timeout,
-            || {
-                if let Err(e) = self.daemon.check_running() {
-                    return Probe::Fatal(e);
-                }
-                match self.session_state(addr) {
-                    Ok(SessionState::Established) => Probe::Ready(()),
-                    Ok(s) => Probe::Pending(format!("{s:?}")),
-                    Err(e) => Probe::Pending(e.to_string()),
-                }
-            },
-        )
+        established(self, "bgpd", addr, timeout, |me| me.session_state(addr))
     }
 
     /// Unicast RIB from `show bgp ipv4|ipv6 unicast json` (communities are not in this JSON in
@@ -179,16 +166,17 @@ impl Frr {
         timeout: Duration,
         f: impl Fn(&Frr) -> Result<Option<T>>,
     ) -> Result<T> {
-        poll_until(what, timeout, || {
-            if let Err(e) = self.daemon.check_running() {
-                return Probe::Fatal(e);
-            }
-            match f(self) {
-                Ok(Some(v)) => Probe::Ready(v),
-                Ok(None) => Probe::Pending("condition not met".into()),
-                Err(e) => Probe::Pending(e.to_string()),
-            }
+        poll_daemon(self, what, timeout, |me| match f(me) {
+            Ok(Some(v)) => Probe::Ready(v),
+            Ok(None) => Probe::Pending("condition not met".into()),
+            Err(e) => Probe::Pending(e.to_string()),
         })
+    }
+}
+
+impl Watched for Frr {
+    fn daemon(&mut self) -> &mut Daemon {
+        &mut self.daemon
     }
 }
 

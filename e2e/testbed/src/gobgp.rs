@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::attrs::SessionState;
 use crate::process::{Daemon, Workdir, run_cli};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
-use crate::wait::{Probe, poll_until};
+use crate::wait::{Probe, Watched, accept, established, poll_daemon};
 use crate::{Error, Result, addr};
 
 /// Binary names, for [`crate::require`].
@@ -64,11 +64,8 @@ impl GoBgp {
     }
 
     fn wait_api(&mut self, timeout: Duration) -> Result<()> {
-        poll_until("gobgpd API to answer", timeout, || {
-            if let Err(e) = self.daemon.check_running() {
-                return Probe::Fatal(e);
-            }
-            match self.raw_cli(&["global"]) {
+        poll_daemon(self, "gobgpd API to answer", timeout, |me| {
+            match me.raw_cli(&["global"]) {
                 Ok(_) => Probe::Ready(()),
                 Err(e) => Probe::Pending(e.to_string()),
             }
@@ -139,20 +136,9 @@ impl GoBgp {
 
     /// Polls until the session with `neighbor` is Established.
     pub fn wait_established(&mut self, neighbor: IpAddr, timeout: Duration) -> Result<()> {
-        poll_until(
-            &format!("gobgpd session with {neighbor} to be Established"),
-            timeout,
-            || {
-                if let Err(e) = self.daemon.check_running() {
-                    return Probe::Fatal(e);
-                }
-                match self.neighbor_state(neighbor) {
-                    Ok(SessionState::Established) => Probe::Ready(()),
-                    Ok(s) => Probe::Pending(format!("{s:?}")),
-                    Err(e) => Probe::Pending(e.to_string()),
-                }
-            },
-        )
+        established(self, "gobgpd", neighbor, timeout, |me| {
+            me.neighbor_state(neighbor)
+        })
     }
 
     /// The global (Loc-)RIB of one family, from `gobgp -j global rib -a FAMILY`.
@@ -168,20 +154,10 @@ impl GoBgp {
         timeout: Duration,
         ready: impl Fn(&[GoRoute]) -> bool,
     ) -> Result<Vec<GoRoute>> {
-        poll_until(
-            &format!("gobgp {} RIB to match", family_word(family)),
-            timeout,
-            || {
-                if let Err(e) = self.daemon.check_running() {
-                    return Probe::Fatal(e);
-                }
-                match self.rib(family) {
-                    Ok(r) if ready(&r) => Probe::Ready(r),
-                    Ok(r) => Probe::Pending(format!("{r:#?}")),
-                    Err(e) => Probe::Pending(e.to_string()),
-                }
-            },
-        )
+        let what = format!("gobgp {} RIB to match", family_word(family));
+        poll_daemon(self, &what, timeout, |me| {
+            accept(me.rib(family), |r| ready(r))
+        })
     }
 
     /// What `neighbor` sent us (Adj-RIB-In), from `gobgp -j neighbor ADDR adj-in -a FAMILY`.
@@ -232,6 +208,12 @@ impl GoBgp {
         let mut args = vec!["global", "rib", "-a", family_word(family), verb];
         args.extend(rule.split_whitespace());
         self.raw_cli(&args).map(drop)
+    }
+}
+
+impl Watched for GoBgp {
+    fn daemon(&mut self) -> &mut Daemon {
+        &mut self.daemon
     }
 }
 

@@ -1,8 +1,12 @@
 //! Poll-until with a timeout, in short sleeps (no async: callable from any test thread).
 
+use std::fmt::Debug;
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+use crate::attrs::SessionState;
 use crate::error::WaitError;
+use crate::process::Daemon;
 
 /// Default polling step: short enough that sessions are seen within ~0.1 s of coming up.
 pub const STEP: Duration = Duration::from_millis(100);
@@ -41,6 +45,51 @@ pub fn poll_until<T>(
         }
         std::thread::sleep(STEP.min(timeout - waited));
     }
+}
+
+/// A wrapper around one running daemon, so that its waits give up as soon as the daemon dies.
+pub(crate) trait Watched {
+    fn daemon(&mut self) -> &mut Daemon;
+}
+
+/// [`poll_until`], but [`Probe::Fatal`] once `w`'s daemon has exited; `look` sees the wrapper.
+pub(crate) fn poll_daemon<W: Watched, T>(
+    w: &mut W,
+    what: &str,
+    timeout: Duration,
+    mut look: impl FnMut(&W) -> Probe<T>,
+) -> crate::Result<T> {
+    poll_until(what, timeout, || {
+        if let Err(e) = w.daemon().check_running() {
+            return Probe::Fatal(e);
+        }
+        look(w)
+    })
+}
+
+/// Ready once `ready` accepts what a CLI read returned; else pending with it pretty-printed.
+pub(crate) fn accept<V: Debug>(read: crate::Result<V>, ready: impl FnOnce(&V) -> bool) -> Probe<V> {
+    match read {
+        Ok(v) if ready(&v) => Probe::Ready(v),
+        Ok(v) => Probe::Pending(format!("{v:#?}")),
+        Err(e) => Probe::Pending(e.to_string()),
+    }
+}
+
+/// Polls `state` (the daemon's view of its session with `addr`) until it is Established.
+pub(crate) fn established<W: Watched>(
+    w: &mut W,
+    daemon: &str,
+    addr: IpAddr,
+    timeout: Duration,
+    state: impl Fn(&W) -> crate::Result<SessionState>,
+) -> crate::Result<()> {
+    let what = format!("{daemon} session with {addr} to be Established");
+    poll_daemon(w, &what, timeout, |w| match state(w) {
+        Ok(SessionState::Established) => Probe::Ready(()),
+        Ok(s) => Probe::Pending(format!("{s:?}")),
+        Err(e) => Probe::Pending(e.to_string()),
+    })
 }
 
 #[cfg(test)]
