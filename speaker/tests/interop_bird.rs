@@ -6,29 +6,22 @@
 
 mod support;
 
-use support::scenario::{RICH4, RICH6, assert_received_from_ebgp, ebgp_routes, ibgp_routes};
+use support::scenario::{
+    assert_received_from_ebgp, assert_received_from_ibgp, delete_rich, ebgp_routes, ibgp_routes,
+    inject_rich,
+};
 
 use std::net::IpAddr;
 use std::time::Instant;
 
-use bgpd_api::v1::{AddPathRequest, DeletePathRequest};
-use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use support::lab::{self, OUR_AS};
+use support::{Speaker, WAIT, blocking, flows};
+use testbed::UnicastRoute;
 use testbed::bird::{Bird, BirdRoute};
-use testbed::{PeerSpec, UnicastRoute};
 
 const EBGP_AS: u32 = 65003; // = scenario::peer_as(3)
-const OUR_AS: u32 = 65001;
 
-struct Lab {
-    speaker: Speaker,
-    peers: Vec<(PeerSpec, Bird)>,
-}
-
-impl Lab {
-    fn addr(&self, i: usize) -> IpAddr {
-        self.peers[i].0.local_addr
-    }
-}
+type Lab = lab::Lab<Bird>;
 
 /// Our speaker plus one BIRD per (AS, families, routes it originates); all Established.
 async fn lab(sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)]) -> Option<Lab> {
@@ -40,41 +33,12 @@ async fn lab_with(
     sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)],
     extra: &'static str,
 ) -> Option<Lab> {
-    if !testbed::require("bird") {
-        return None;
-    }
-    let specs: Vec<PeerSpec> = sides
-        .iter()
-        .map(|s| PeerSpec::loopback_v4(s.0).unwrap())
-        .collect();
-    let peers: Vec<Peer> = sides
-        .iter()
-        .zip(&specs)
-        .map(|(s, p)| Peer {
-            addr: p.local_addr,
-            asn: s.0,
-            port: p.port,
-            families: s.1,
-            extra,
-        })
-        .collect();
-    let speaker = Speaker::start(OUR_AS, &peers).await;
-    let mut out = Vec::new();
-    for (s, spec) in sides.iter().zip(specs) {
-        let me = speaker.as_neighbor(s.1);
-        let bird = blocking(|| Bird::start(spec.clone(), &[me], &s.2)).unwrap();
-        out.push((spec, bird));
-    }
-    let mut lab = Lab {
-        speaker,
-        peers: out,
-    };
-    for i in 0..lab.peers.len() {
-        let us = lab.speaker.addr.into();
-        blocking(|| lab.peers[i].1.wait_established(us, WAIT)).unwrap();
-        lab.speaker.wait_established(lab.addr(i)).await;
-    }
-    Some(lab)
+    let ours: Vec<lab::Ours> = sides.iter().map(|s| (s.0, s.1, extra)).collect();
+    Lab::start("bird", &ours, |speaker, i, spec| {
+        let me = speaker.as_neighbor(sides[i].1);
+        Bird::start(spec, &[me], &sides[i].2).unwrap()
+    })
+    .await
 }
 
 fn from_us(routes: &[BirdRoute], speaker: &Speaker, net: &str) -> Option<BirdRoute> {
@@ -83,6 +47,11 @@ fn from_us(routes: &[BirdRoute], speaker: &Speaker, net: &str) -> Option<BirdRou
         .iter()
         .find(|r| r.net == net && r.from == Some(us))
         .cloned()
+}
+
+/// Waits until BIRD's `table` no longer has our route for `net`.
+fn wait_gone(bird: &mut Bird, speaker: &Speaker, table: &str, net: &str) {
+    blocking(|| bird.wait_routes(table, WAIT, |r| from_us(r, speaker, net).is_none())).unwrap();
 }
 
 /// Checks what one BIRD shows for RICH4/RICH6 from us; `ibgp` decides AS_PATH/LOCAL_PREF.
@@ -142,55 +111,25 @@ async fn sessions_routes_restart_and_withdraw() {
     };
     let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
     let mut api = lab.speaker.injection().await;
-    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
-    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    inject_rich(&mut api).await;
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
 
     assert_received_from_ebgp(&lab.speaker, ebgp, 3).await;
-    let r = lab
-        .speaker
-        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
-        .await;
-    assert_eq!(r[0].prefix, "198.51.100.128/25");
-    assert_eq!(r[0].local_pref, Some(300), "iBGP LOCAL_PREF from BIRD");
-    assert_eq!(r[0].communities, vec!["65001:7"]);
+    assert_received_from_ibgp(&lab.speaker, ibgp, "BIRD").await;
 
     // SIGKILL the eBGP BIRD; a new one on the same address gets everything again.
-    let spec = lab.peers[0].0.clone();
-    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
-    lab.peers[0].1.stop();
-    let me = lab.speaker.as_neighbor(&support::ALL_FAMILIES);
-    let mut bird = blocking(|| Bird::start(spec, &[me], &ebgp_routes(3))).unwrap();
-    let us = lab.speaker.addr.into();
-    blocking(|| bird.wait_established(us, WAIT)).unwrap();
-    lab.peers[0].1 = bird;
+    lab.kill_and_restart(0, |speaker, spec| {
+        let me = speaker.as_neighbor(&support::ALL_FAMILIES);
+        Bird::start(spec, &[me], &ebgp_routes(3)).unwrap()
+    });
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
-    let st = lab.speaker.wait_established(ebgp).await;
-    assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp, 3).await;
+    lab.assert_back(0, 3).await;
 
-    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
-        let del = DeletePathRequest {
-            prefix: p.into(),
-            ..Default::default()
-        };
-        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
-    }
+    delete_rich(&mut api).await;
     for (_, bird) in &mut lab.peers {
-        let sp = &lab.speaker;
-        blocking(|| {
-            bird.wait_routes("master4", WAIT, |r| {
-                from_us(r, sp, "198.51.100.0/24").is_none()
-            })
-        })
-        .unwrap();
-        blocking(|| {
-            bird.wait_routes("master6", WAIT, |r| {
-                from_us(r, sp, "2001:db8:1000::/36").is_none()
-            })
-        })
-        .unwrap();
+        wait_gone(bird, &lab.speaker, "master4", "198.51.100.0/24");
+        wait_gone(bird, &lab.speaker, "master6", "2001:db8:1000::/36");
     }
     lab.speaker.stop().await;
     support::report_time("bird sessions_routes_restart_and_withdraw", start);
@@ -289,12 +228,7 @@ async fn soft_reset_in_with_enhanced_route_refresh() {
         caps.route_refresh && caps.enhanced_route_refresh,
         "{caps:?}"
     );
-    let received = || async {
-        let mut all = lab.speaker.received(peer, "ipv4_unicast").await;
-        all.extend(lab.speaker.received(peer, "ipv6_unicast").await);
-        all.iter_mut().for_each(|r| r.age_seconds = 0);
-        all
-    };
+    let received = || lab.speaker.received_unicast(peer);
     let before = received().await;
     let counters = || async {
         let s = lab.speaker.neighbor_state(peer).await;

@@ -8,13 +8,14 @@
 
 mod support;
 
-use support::scenario::{RICH4, RICH6, assert_received_from_ebgp};
+use support::scenario::{
+    assert_received_from_ebgp, assert_received_from_ibgp, delete_rich, inject_rich,
+};
 
-use std::net::IpAddr;
 use std::time::Instant;
 
-use bgpd_api::v1::{AddPathRequest, DeletePathRequest};
-use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use support::lab::{self, OUR_AS};
+use support::{Speaker, WAIT, blocking, flows};
 use testbed::PeerSpec;
 use testbed::exabgp::{ExaBgp, ExaRoute};
 
@@ -22,7 +23,6 @@ const EBGP_AS: u32 = 65005; // = scenario::peer_as(5)
 
 /// ExaBGP's FlowSpec components: (key, values).
 type Components = &'static [(&'static str, &'static [&'static str])];
-const OUR_AS: u32 = 65001;
 
 const EBGP_ANNOUNCE: &str = "static {
     route 203.0.113.0/24 next-hop 192.0.2.5 community [65005:1] large-community [65005:3:4] med 50;
@@ -47,57 +47,21 @@ const IBGP_ANNOUNCE: &str = "static {
     route 198.51.100.128/25 next-hop 192.0.2.55 local-preference 300 community [65001:7];
 }";
 
-struct Lab {
-    speaker: Speaker,
-    peers: Vec<(PeerSpec, ExaBgp)>,
-}
-
-impl Lab {
-    fn addr(&self, i: usize) -> IpAddr {
-        self.peers[i].0.local_addr
-    }
-}
+type Lab = lab::Lab<ExaBgp>;
 
 /// Our speaker (passive towards ExaBGP) plus one ExaBGP per (AS, families, announce block).
 async fn lab(sides: &[(u32, &'static [&'static str], &'static str)]) -> Option<Lab> {
-    if !testbed::require("exabgp") {
-        return None;
-    }
-    let specs: Vec<PeerSpec> = sides
-        .iter()
-        .map(|s| PeerSpec::loopback_v4(s.0).unwrap())
-        .collect();
-    let peers: Vec<Peer> = sides
-        .iter()
-        .zip(&specs)
-        .map(|(s, p)| Peer {
-            addr: p.local_addr,
-            asn: s.0,
-            port: p.port,
-            families: s.1,
-            extra: "passive = true",
-        })
-        .collect();
-    let speaker = Speaker::start(OUR_AS, &peers).await;
-    let mut out = Vec::new();
-    for (s, spec) in sides.iter().zip(specs) {
-        let exa = start_exa(&speaker, spec.clone(), s.1, s.2);
-        out.push((spec, exa));
-    }
-    let mut lab = Lab {
-        speaker,
-        peers: out,
-    };
-    for i in 0..lab.peers.len() {
-        blocking(|| lab.peers[i].1.wait_state_up(WAIT)).unwrap();
-        lab.speaker.wait_established(lab.addr(i)).await;
-    }
-    Some(lab)
+    let ours: Vec<lab::Ours> = sides.iter().map(|s| (s.0, s.1, "passive = true")).collect();
+    Lab::start("exabgp", &ours, |speaker, i, spec| {
+        start_exa(speaker, spec, sides[i].1, sides[i].2)
+    })
+    .await
 }
 
+/// Blocking: call inside [`blocking`].
 fn start_exa(speaker: &Speaker, spec: PeerSpec, fams: &[&str], announce: &str) -> ExaBgp {
     let me = speaker.as_neighbor(fams);
-    blocking(|| ExaBgp::start(spec, &[me], announce)).unwrap()
+    ExaBgp::start(spec, &[me], announce).unwrap()
 }
 
 /// The route ExaBGP currently has from us for `prefix` (announces minus withdraws).
@@ -181,39 +145,21 @@ async fn sessions_routes_restart_and_withdraw() {
     };
     let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
     let mut api = lab.speaker.injection().await;
-    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
-    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    inject_rich(&mut api).await;
     assert_rich(&mut lab.peers[0].1, false);
     assert_rich(&mut lab.peers[1].1, true);
 
     assert_received_from_ebgp(&lab.speaker, ebgp, 5).await;
-    let r = lab
-        .speaker
-        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
-        .await;
-    assert_eq!(r[0].prefix, "198.51.100.128/25");
-    assert_eq!(r[0].local_pref, Some(300), "iBGP LOCAL_PREF from ExaBGP");
-    assert_eq!(r[0].communities, vec!["65001:7"]);
+    assert_received_from_ibgp(&lab.speaker, ibgp, "ExaBGP").await;
 
     // SIGKILL the eBGP ExaBGP; a new one on the same address gets everything again.
-    let spec = lab.peers[0].0.clone();
-    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
-    lab.peers[0].1.stop();
-    let mut exa = start_exa(&lab.speaker, spec, &support::ALL_FAMILIES, EBGP_ANNOUNCE);
-    blocking(|| exa.wait_state_up(WAIT)).unwrap();
-    lab.peers[0].1 = exa;
+    lab.kill_and_restart(0, |speaker, spec| {
+        start_exa(speaker, spec, &support::ALL_FAMILIES, EBGP_ANNOUNCE)
+    });
     assert_rich(&mut lab.peers[0].1, false);
-    let st = lab.speaker.wait_established(ebgp).await;
-    assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp, 5).await;
+    lab.assert_back(0, 5).await;
 
-    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
-        let del = DeletePathRequest {
-            prefix: p.into(),
-            ..Default::default()
-        };
-        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
-    }
+    delete_rich(&mut api).await;
     for (_, exa) in &mut lab.peers {
         wait_gone(exa, "198.51.100.0/24");
         wait_gone(exa, "2001:db8:1000::/36");

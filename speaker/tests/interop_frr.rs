@@ -5,67 +5,31 @@
 
 mod support;
 
-use support::scenario::{RICH4, RICH6, assert_received_from_ebgp, ebgp_routes, ibgp_routes};
+use support::scenario::{
+    assert_received_from_ebgp, assert_received_from_ibgp, delete_rich, ebgp_routes, ibgp_routes,
+    inject_rich,
+};
 
 use std::net::IpAddr;
 use std::time::Instant;
 
-use bgpd_api::v1::{AddPathRequest, DeletePathRequest};
-use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use support::lab::{self, OUR_AS};
+use support::{Peer, Speaker, WAIT, blocking, flows};
 use testbed::frr::{Frr, FrrFlowRule, FrrRoute};
 use testbed::{PeerSpec, UnicastRoute};
 
 const EBGP_AS: u32 = 65004; // = scenario::peer_as(4)
-const OUR_AS: u32 = 65001;
 
-struct Lab {
-    speaker: Speaker,
-    peers: Vec<(PeerSpec, Frr)>,
-}
+type Lab = lab::Lab<Frr>;
 
-impl Lab {
-    fn addr(&self, i: usize) -> IpAddr {
-        self.peers[i].0.local_addr
-    }
-}
-
-/// Our speaker plus one BIRD per (AS, families, routes it originates); all Established.
+/// Our speaker plus one FRR per (AS, families, routes it originates); all Established.
 async fn lab(sides: &[(u32, &'static [&'static str], Vec<UnicastRoute>)]) -> Option<Lab> {
-    if !testbed::require(testbed::frr::BGPD) {
-        return None;
-    }
-    let specs: Vec<PeerSpec> = sides
-        .iter()
-        .map(|s| PeerSpec::loopback_v4(s.0).unwrap())
-        .collect();
-    let peers: Vec<Peer> = sides
-        .iter()
-        .zip(&specs)
-        .map(|(s, p)| Peer {
-            addr: p.local_addr,
-            asn: s.0,
-            port: p.port,
-            families: s.1,
-            extra: "",
-        })
-        .collect();
-    let speaker = Speaker::start(OUR_AS, &peers).await;
-    let mut out = Vec::new();
-    for (s, spec) in sides.iter().zip(specs) {
-        let me = speaker.as_neighbor(s.1);
-        let frr = blocking(|| Frr::start(spec.clone(), &[me], &s.2)).unwrap();
-        out.push((spec, frr));
-    }
-    let mut lab = Lab {
-        speaker,
-        peers: out,
-    };
-    for i in 0..lab.peers.len() {
-        let us = lab.speaker.addr.into();
-        blocking(|| lab.peers[i].1.wait_established(us, WAIT)).unwrap();
-        lab.speaker.wait_established(lab.addr(i)).await;
-    }
-    Some(lab)
+    let ours: Vec<lab::Ours> = sides.iter().map(|s| (s.0, s.1, "")).collect();
+    Lab::start(testbed::frr::BGPD, &ours, |speaker, i, spec| {
+        let me = speaker.as_neighbor(sides[i].1);
+        Frr::start(spec, &[me], &sides[i].2).unwrap()
+    })
+    .await
 }
 
 /// Our path for `prefix` in FRR's RIB, with all attributes (`show bgp ... PREFIX json`).
@@ -143,41 +107,22 @@ async fn sessions_routes_restart_and_withdraw() {
     };
     let (ebgp, ibgp) = (lab.addr(0), lab.addr(1));
     let mut api = lab.speaker.injection().await;
-    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
-    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    inject_rich(&mut api).await;
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
 
     assert_received_from_ebgp(&lab.speaker, ebgp, 4).await;
-    let r = lab
-        .speaker
-        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
-        .await;
-    assert_eq!(r[0].prefix, "198.51.100.128/25");
-    assert_eq!(r[0].local_pref, Some(300), "iBGP LOCAL_PREF from FRR");
-    assert_eq!(r[0].communities, vec!["65001:7"]);
+    assert_received_from_ibgp(&lab.speaker, ibgp, "FRR").await;
 
     // SIGKILL the eBGP bgpd; a new one on the same address gets everything again.
-    let spec = lab.peers[0].0.clone();
-    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
-    lab.peers[0].1.stop();
-    let me = lab.speaker.as_neighbor(&support::ALL_FAMILIES);
-    let mut frr = blocking(|| Frr::start(spec, &[me], &ebgp_routes(4))).unwrap();
-    let us = lab.speaker.addr.into();
-    blocking(|| frr.wait_established(us, WAIT)).unwrap();
-    lab.peers[0].1 = frr;
+    lab.kill_and_restart(0, |speaker, spec| {
+        let me = speaker.as_neighbor(&support::ALL_FAMILIES);
+        Frr::start(spec, &[me], &ebgp_routes(4)).unwrap()
+    });
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
-    let st = lab.speaker.wait_established(ebgp).await;
-    assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp, 4).await;
+    lab.assert_back(0, 4).await;
 
-    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
-        let del = DeletePathRequest {
-            prefix: p.into(),
-            ..Default::default()
-        };
-        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
-    }
+    delete_rich(&mut api).await;
     for (_, frr) in &mut lab.peers {
         wait_gone(frr, &lab.speaker, "198.51.100.0/24");
         wait_gone(frr, &lab.speaker, "2001:db8:1000::/36");
@@ -322,14 +267,6 @@ async fn flowspec_every_component_and_action() {
     support::report_time("frr flowspec_every_component_and_action", start);
 }
 
-/// Our Adj-RIB-In of unicast routes from `peer`, without ages (a re-sent route's restarts).
-async fn received_unicast(speaker: &Speaker, peer: IpAddr) -> Vec<bgpd_api::v1::Route> {
-    let mut all = speaker.received(peer, "ipv4_unicast").await;
-    all.extend(speaker.received(peer, "ipv6_unicast").await);
-    all.iter_mut().for_each(|r| r.age_seconds = 0);
-    all
-}
-
 /// FRR's `show bgp neighbors US json` for our session.
 fn frr_neighbor(frr: &Frr, us: IpAddr) -> serde_json::Value {
     let out = frr
@@ -360,8 +297,7 @@ async fn route_refresh_from_frr_is_answered() {
     let us: IpAddr = lab.speaker.addr.into();
     assert_received_from_ebgp(&lab.speaker, peer, 4).await;
     let mut api = lab.speaker.injection().await;
-    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
-    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    inject_rich(&mut api).await;
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     let caps = lab.speaker.neighbor_state(peer).await.capabilities.unwrap();
     assert!(
@@ -396,7 +332,7 @@ async fn route_refresh_from_frr_is_answered() {
     // EoRR ended the refresh without purging anything: every route still there.
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
 
-    let before = received_unicast(&lab.speaker, peer).await;
+    let before = lab.speaker.received_unicast(peer).await;
     // FRR's two routes, and our two reflected back (AS loop: kept, filtered).
     assert_eq!(before.len(), 4, "{before:?}");
     assert_eq!(
@@ -425,7 +361,7 @@ async fn route_refresh_from_frr_is_answered() {
         n(&stats2, "routeRefreshRecv") - n(&stats1, "routeRefreshRecv"),
         2
     );
-    assert_eq!(received_unicast(&lab.speaker, peer).await, before);
+    assert_eq!(lab.speaker.received_unicast(peer).await, before);
     lab.speaker.stop().await;
     support::report_time("frr route_refresh_from_frr_is_answered", start);
 }

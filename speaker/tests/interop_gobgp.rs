@@ -7,19 +7,22 @@
 
 mod support;
 
-use support::scenario::{RICH4, RICH6, assert_received_from_ebgp, ebgp_routes};
+use support::scenario::{
+    assert_received_from_ebgp, assert_received_from_ibgp, delete_rich, ebgp_routes, ibgp_routes,
+    inject_rich,
+};
 
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use bgpd_api::v1::{AddFlowSpecRequest, AddPathRequest, DeleteFlowSpecRequest, DeletePathRequest};
 use support::flows::Act;
-use support::{Peer, Speaker, WAIT, blocking, flows, json};
+use support::lab::{self, OUR_AS};
+use support::{Speaker, WAIT, blocking, flows, json};
 use testbed::gobgp::{GoBgp, GoExtCommunity, GoRoute};
-use testbed::{Family, FlowAction, PeerSpec, UnicastRoute};
+use testbed::{Family, FlowAction};
 
 const EBGP_AS: u32 = 65002; // = scenario::peer_as(2)
-const OUR_AS: u32 = 65001;
 
 /// One gobgpd of the lab and how our speaker configures it.
 struct Side {
@@ -43,55 +46,17 @@ const IBGP: Side = Side {
     md5: None,
 };
 
-struct Lab {
-    speaker: Speaker,
-    peers: Vec<(PeerSpec, GoBgp)>,
-}
-
-impl Lab {
-    fn addr(&self, i: usize) -> IpAddr {
-        self.peers[i].0.local_addr
-    }
-}
+type Lab = lab::Lab<GoBgp>;
 
 /// Our speaker plus one gobgpd per side, every session Established on both ends.
 async fn lab(sides: &[Side]) -> Option<Lab> {
-    if !testbed::require("gobgpd") {
-        return None;
-    }
-    let specs: Vec<PeerSpec> = sides
-        .iter()
-        .map(|s| PeerSpec::loopback_v4(s.asn).unwrap())
-        .collect();
-    let peers: Vec<Peer> = sides
-        .iter()
-        .zip(&specs)
-        .map(|(s, p)| Peer {
-            addr: p.local_addr,
-            asn: s.asn,
-            port: p.port,
-            families: s.families,
-            extra: s.extra,
-        })
-        .collect();
-    let speaker = Speaker::start(OUR_AS, &peers).await;
-    let mut out = Vec::new();
-    for (s, spec) in sides.iter().zip(specs) {
-        let mut me = speaker.as_neighbor(s.families).passive();
-        me.md5 = s.md5.map(String::from);
-        let go = blocking(|| GoBgp::start(spec.clone(), &[me])).unwrap();
-        out.push((spec, go));
-    }
-    let mut lab = Lab {
-        speaker,
-        peers: out,
-    };
-    for i in 0..lab.peers.len() {
-        let addr = lab.speaker.addr.into();
-        blocking(|| lab.peers[i].1.wait_established(addr, WAIT)).unwrap();
-        lab.speaker.wait_established(lab.addr(i)).await;
-    }
-    Some(lab)
+    let ours: Vec<lab::Ours> = sides.iter().map(|s| (s.asn, s.families, s.extra)).collect();
+    Lab::start("gobgpd", &ours, |speaker, i, spec| {
+        let mut me = speaker.as_neighbor(sides[i].families).passive();
+        me.md5 = sides[i].md5.map(String::from);
+        GoBgp::start(spec, &[me]).unwrap()
+    })
+    .await
 }
 
 fn from_us(routes: &[GoRoute], speaker: &Speaker, prefix: &str) -> Option<GoRoute> {
@@ -100,6 +65,11 @@ fn from_us(routes: &[GoRoute], speaker: &Speaker, prefix: &str) -> Option<GoRout
         .iter()
         .find(|r| r.prefix == prefix && r.neighbor == Some(us))
         .cloned()
+}
+
+/// Waits until gobgpd's `family` RIB no longer has our route for `prefix`.
+fn wait_gone(go: &mut GoBgp, speaker: &Speaker, family: Family, prefix: &str) {
+    blocking(|| go.wait_rib(family, WAIT, |r| from_us(r, speaker, prefix).is_none())).unwrap();
 }
 
 /// The route targets among gobgp's extended communities, as its `value` text ("65000:100").
@@ -168,67 +138,37 @@ async fn sessions_routes_restart_and_withdraw() {
     for r in ebgp_routes(2) {
         lab.peers[0].1.add_route(&r).unwrap();
     }
-    let mut lp = UnicastRoute::new("198.51.100.128/25", "192.0.2.3".parse().unwrap());
-    lp.local_pref = Some(300);
-    lp.communities = vec![(65001, 7)];
-    lab.peers[1].1.add_route(&lp).unwrap();
+    for r in ibgp_routes("192.0.2.3") {
+        lab.peers[1].1.add_route(&r).unwrap();
+    }
 
     let mut api = lab.speaker.injection().await;
-    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
-    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    inject_rich(&mut api).await;
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     assert_rich(&mut lab.peers[1].1, &lab.speaker, true);
 
     assert_received_from_ebgp(&lab.speaker, ebgp, 2).await;
     // iBGP: gobgpd's LOCAL_PREF arrives.
-    let r = lab
-        .speaker
-        .wait_received(ibgp, "ipv4_unicast", |r| !r.is_empty())
-        .await;
-    assert_eq!(r[0].prefix, "198.51.100.128/25");
-    assert_eq!(r[0].local_pref, Some(300));
-    assert_eq!(r[0].communities, vec!["65001:7"]);
-    assert!(r[0].as_path.iter().all(|s| s.asns.is_empty()));
+    let r = assert_received_from_ibgp(&lab.speaker, ibgp, "gobgpd").await;
+    assert!(r.as_path.iter().all(|s| s.asns.is_empty()));
 
     // Kill the eBGP gobgpd outright; a new one on the same address gets everything again.
-    let spec = lab.peers[0].0.clone();
-    support::signal(&lab.peers[0].1.pids(), libc::SIGKILL);
-    lab.peers[0].1.stop();
-    let me = lab.speaker.as_neighbor(EBGP.families).passive();
-    let mut go = blocking(|| GoBgp::start(spec, &[me])).unwrap();
-    for r in ebgp_routes(2) {
-        go.add_route(&r).unwrap();
-    }
-    let us = lab.speaker.addr.into();
-    blocking(|| go.wait_established(us, WAIT)).unwrap();
-    lab.peers[0].1 = go;
+    lab.kill_and_restart(0, |speaker, spec| {
+        let me = speaker.as_neighbor(EBGP.families).passive();
+        let go = GoBgp::start(spec, &[me]).unwrap();
+        for r in ebgp_routes(2) {
+            go.add_route(&r).unwrap();
+        }
+        go
+    });
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
-    let st = lab.speaker.wait_established(ebgp).await;
-    assert!(st.established_transitions >= 2, "{st:?}");
-    assert_received_from_ebgp(&lab.speaker, ebgp, 2).await;
+    lab.assert_back(0, 2).await;
 
     // DeletePath withdraws from both gobgpds.
-    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
-        let del = DeletePathRequest {
-            prefix: p.into(),
-            ..Default::default()
-        };
-        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
-    }
+    delete_rich(&mut api).await;
     for (_, go) in &mut lab.peers {
-        let sp = &lab.speaker;
-        blocking(|| {
-            go.wait_rib(Family::Ipv4Unicast, WAIT, |r| {
-                from_us(r, sp, "198.51.100.0/24").is_none()
-            })
-        })
-        .unwrap();
-        blocking(|| {
-            go.wait_rib(Family::Ipv6Unicast, WAIT, |r| {
-                from_us(r, sp, "2001:db8:1000::/36").is_none()
-            })
-        })
-        .unwrap();
+        wait_gone(go, &lab.speaker, Family::Ipv4Unicast, "198.51.100.0/24");
+        wait_gone(go, &lab.speaker, Family::Ipv6Unicast, "2001:db8:1000::/36");
     }
     lab.speaker.stop().await;
     support::report_time("gobgp sessions_routes_restart_and_withdraw", start);
@@ -488,18 +428,6 @@ async fn our_counters(speaker: &Speaker, peer: IpAddr) -> (u64, u64, u64) {
     (sent.update, recv.route_refresh, recv.update)
 }
 
-/// Our received routes without their age (which a re-sent route may reset).
-async fn received_now(speaker: &Speaker, peer: IpAddr) -> Vec<bgpd_api::v1::Route> {
-    let mut all = Vec::new();
-    for fam in ["ipv4_unicast", "ipv6_unicast"] {
-        all.extend(speaker.received(peer, fam).await);
-    }
-    for r in &mut all {
-        r.age_seconds = 0;
-    }
-    all
-}
-
 /// SoftReset with gobgpd: our SoftReset(in) makes gobgpd count a ROUTE-REFRESH and re-send
 /// its routes (our Adj-RIB-In unchanged and complete); SoftReset(out) re-sends ours and
 /// gobgpd still holds exactly them.
@@ -515,8 +443,7 @@ async fn soft_reset_in_and_out() {
         lab.peers[0].1.add_route(&r).unwrap();
     }
     let mut api = lab.speaker.injection().await;
-    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
-    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+    inject_rich(&mut api).await;
     assert_rich(&mut lab.peers[0].1, &lab.speaker, false);
     assert_received_from_ebgp(&lab.speaker, peer, 2).await;
     let st = lab.speaker.neighbor_state(peer).await;
@@ -526,7 +453,7 @@ async fn soft_reset_in_and_out() {
     // Adj-RIB-In and re-filters it locally, so the peer-asks-us direction is tested with FRR.)
     let go = &mut lab.peers[0].1;
     // We ask gobgpd: it counts our ROUTE-REFRESH and sends its routes again.
-    let before = received_now(&lab.speaker, peer).await;
+    let before = lab.speaker.received_unicast(peer).await;
     assert_eq!(before.len(), 2, "{before:?}");
     let go_rr0 = go_messages(go, us, "received", "refresh");
     let (_, _, upd0) = our_counters(&lab.speaker, peer).await;
@@ -546,7 +473,7 @@ async fn soft_reset_in_and_out() {
         (our_counters(&lab.speaker, peer).await.2 >= upd0 + 2).then_some(())
     })
     .await;
-    assert_eq!(received_now(&lab.speaker, peer).await, before);
+    assert_eq!(lab.speaker.received_unicast(peer).await, before);
 
     // SoftReset(out): our Adj-RIB-Out once more; gobgpd still holds exactly our two routes.
     let (sent2, _, _) = our_counters(&lab.speaker, peer).await;

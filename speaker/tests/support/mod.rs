@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod flows;
+pub mod lab;
 pub mod scenario;
 
 use std::future::Future;
@@ -147,6 +148,15 @@ impl Speaker {
         };
         let r = self.rib().await.list_best_routes(req).await.unwrap();
         r.into_inner().routes
+    }
+
+    /// Our unicast Adj-RIB-In from `neighbor` (ipv4, then ipv6) without ages, which a
+    /// re-sent route restarts: for "unchanged" comparisons.
+    pub async fn received_unicast(&self, neighbor: IpAddr) -> Vec<Route> {
+        let mut all = self.received(neighbor, "ipv4_unicast").await;
+        all.extend(self.received(neighbor, "ipv6_unicast").await);
+        all.iter_mut().for_each(|r| r.age_seconds = 0);
+        all
     }
 
     /// Polls ListReceivedRoutes until `ready` accepts the list.

@@ -6,9 +6,12 @@
 
 use std::net::IpAddr;
 
+use bgpd_api::v1::injection_service_client::InjectionServiceClient;
+use bgpd_api::v1::{AddPathRequest, DeletePathRequest, Route};
 use testbed::UnicastRoute;
+use tonic::transport::Channel;
 
-use super::Speaker;
+use super::{Speaker, json};
 
 /// Injected IPv4 route with every community kind, MED and LOCAL_PREF.
 pub const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1",
@@ -18,6 +21,23 @@ pub const RICH4: &str = r#"{"prefix": "198.51.100.0/24", "next_hop": "192.0.2.1"
 pub const RICH6: &str = r#"{"prefix": "2001:db8:1000::/36", "next_hop": "2001:db8::1",
     "communities": ["65100:6"], "large_communities": ["65000:6:6"],
     "extended_communities": ["rt:65000:600"], "med": 60, "local_pref": 250}"#;
+
+/// AddPath of RICH4 and RICH6.
+pub async fn inject_rich(api: &mut InjectionServiceClient<Channel>) {
+    api.add_path(json::<AddPathRequest>(RICH4)).await.unwrap();
+    api.add_path(json::<AddPathRequest>(RICH6)).await.unwrap();
+}
+
+/// DeletePath of RICH4 and RICH6 by prefix; each deletes exactly one route.
+pub async fn delete_rich(api: &mut InjectionServiceClient<Channel>) {
+    for p in ["198.51.100.0/24", "2001:db8:1000::/36"] {
+        let del = DeletePathRequest {
+            prefix: p.into(),
+            ..Default::default()
+        };
+        assert_eq!(api.delete_path(del).await.unwrap().into_inner().deleted, 1);
+    }
+}
 
 /// The eBGP peer's AS.
 pub fn peer_as(n: u32) -> u32 {
@@ -44,6 +64,18 @@ pub fn ibgp_routes(next_hop: &str) -> Vec<UnicastRoute> {
     r.local_pref = Some(300);
     r.communities = vec![(65001, 7)];
     vec![r]
+}
+
+/// Our ListReceivedRoutes shows the iBGP peer's [`ibgp_routes`] route with its LOCAL_PREF
+/// (`from` names the peer in the failure message); returns it for peer-specific checks.
+pub async fn assert_received_from_ibgp(speaker: &Speaker, peer: IpAddr, from: &str) -> Route {
+    let r = speaker
+        .wait_received(peer, "ipv4_unicast", |r| !r.is_empty())
+        .await;
+    assert_eq!(r[0].prefix, "198.51.100.128/25");
+    assert_eq!(r[0].local_pref, Some(300), "iBGP LOCAL_PREF from {from}");
+    assert_eq!(r[0].communities, vec!["65001:7"]);
+    r[0].clone()
 }
 
 /// Our ListReceivedRoutes / ListBestRoutes show what the eBGP peer number `n` announced.
