@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::attrs::{FlowAction, Origin, SessionState};
 use crate::process::{Daemon, Workdir, run_cli};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
-use crate::wait::{Probe, Watched, accept, established, poll_daemon};
+use crate::wait::{Probe, accept, established, poll_daemon};
 use crate::{Error, Result};
 
 pub const BIRD: &str = "bird";
@@ -87,26 +87,6 @@ impl Bird {
             },
         )?;
         Ok(me)
-    }
-
-    pub fn spec(&self) -> &PeerSpec {
-        &self.spec
-    }
-
-    pub fn workdir(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-
-    pub fn pids(&self) -> Vec<u32> {
-        self.daemon.pids()
-    }
-
-    pub fn stop(&mut self) {
-        self.daemon.stop();
-    }
-
-    pub fn log_tail(&self, lines: usize) -> String {
-        self.daemon.log_tail(lines)
     }
 
     /// `birdc -s CTL <args>`, returning stdout.
@@ -186,11 +166,7 @@ impl Bird {
     }
 }
 
-impl Watched for Bird {
-    fn daemon(&mut self) -> &mut Daemon {
-        &mut self.daemon
-    }
-}
+daemon_wrapper!(Bird);
 
 fn check_config(conf: &str) -> Result<()> {
     run_cli(BIRD, &["-p".into(), "-c".into(), conf.into()])

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::process::{Daemon, Workdir};
 use crate::spec::{Family, NeighborSpec, PeerSpec};
-use crate::wait::{Probe, Watched, poll_daemon};
+use crate::wait::{Probe, poll_daemon};
 use crate::{Error, Result};
 
 mod parse;
@@ -69,27 +69,6 @@ impl ExaBgp {
         Ok(ExaBgp { spec, daemon, dir })
     }
 
-    pub fn spec(&self) -> &PeerSpec {
-        &self.spec
-    }
-
-    pub fn workdir(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-
-    /// ExaBGP and its receiver process.
-    pub fn pids(&self) -> Vec<u32> {
-        self.daemon.pids()
-    }
-
-    pub fn stop(&mut self) {
-        self.daemon.stop();
-    }
-
-    pub fn log_tail(&self, lines: usize) -> String {
-        self.daemon.log_tail(lines)
-    }
-
     /// Everything received so far, in order (a partly written last line is left for next time).
     pub fn received(&self) -> Result<Vec<ExaEvent>> {
         let path = self.dir.file("received.jsonl");
@@ -132,11 +111,7 @@ impl ExaBgp {
     }
 }
 
-impl Watched for ExaBgp {
-    fn daemon(&mut self) -> &mut Daemon {
-        &mut self.daemon
-    }
-}
+daemon_wrapper!(ExaBgp);
 
 fn family_line(f: Family) -> &'static str {
     match f {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::attrs::SessionState;
 use crate::process::{Daemon, Workdir, run_cli, run_cli_both};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
-use crate::wait::{Probe, Watched, established, poll_daemon};
+use crate::wait::{Probe, established, poll_daemon};
 use crate::{Error, Result};
 
 mod config;
@@ -96,26 +96,6 @@ impl Frr {
         Ok(me)
     }
 
-    pub fn spec(&self) -> &PeerSpec {
-        &self.spec
-    }
-
-    pub fn workdir(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-
-    pub fn pids(&self) -> Vec<u32> {
-        self.daemon.pids()
-    }
-
-    pub fn stop(&mut self) {
-        self.daemon.stop();
-    }
-
-    pub fn log_tail(&self, lines: usize) -> String {
-        self.daemon.log_tail(lines)
-    }
-
     /// `vtysh --vty_socket DIR -c CMD1 -c CMD2 ...`, returning stdout.
     pub fn vtysh(&self, commands: &[&str]) -> Result<String> {
         let mut args = vec![
@@ -174,11 +154,7 @@ impl Frr {
     }
 }
 
-impl Watched for Frr {
-    fn daemon(&mut self) -> &mut Daemon {
-        &mut self.daemon
-    }
-}
+daemon_wrapper!(Frr);
 
 fn afi_word(f: Family) -> &'static str {
     if f.is_v6() { "ipv6" } else { "ipv4" }

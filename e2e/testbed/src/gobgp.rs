@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::attrs::SessionState;
 use crate::process::{Daemon, Workdir, run_cli};
 use crate::spec::{Family, NeighborSpec, PeerSpec, UnicastRoute};
-use crate::wait::{Probe, Watched, accept, established, poll_daemon};
+use crate::wait::{Probe, accept, established, poll_daemon};
 use crate::{Error, Result, addr};
 
 /// Binary names, for [`crate::require`].
@@ -72,32 +72,9 @@ impl GoBgp {
         })
     }
 
-    pub fn spec(&self) -> &PeerSpec {
-        &self.spec
-    }
-
     /// The gRPC API address given to `--api-hosts` (and to `gobgp -u/-p`).
     pub fn api_addr(&self) -> (IpAddr, u16) {
         self.api
-    }
-
-    pub fn workdir(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-
-    /// Pids that Drop will stop (for "nothing left running" checks).
-    pub fn pids(&self) -> Vec<u32> {
-        self.daemon.pids()
-    }
-
-    /// Stops gobgpd now (Drop does the same).
-    pub fn stop(&mut self) {
-        self.daemon.stop();
-    }
-
-    /// Last lines of gobgpd's log.
-    pub fn log_tail(&self, lines: usize) -> String {
-        self.daemon.log_tail(lines)
     }
 
     /// Escape hatch: `gobgp -u API -p PORT <args>`, returning stdout.
@@ -211,11 +188,7 @@ impl GoBgp {
     }
 }
 
-impl Watched for GoBgp {
-    fn daemon(&mut self) -> &mut Daemon {
-        &mut self.daemon
-    }
-}
+daemon_wrapper!(GoBgp);
 
 /// gobgp's name for a family (`-a` and `afi-safi-name` without the `-` form).
 pub fn family_word(f: Family) -> &'static str {

@@ -30,6 +30,46 @@
 //! files and child processes); set `TESTBED_KEEP=1` to keep the temp dirs (configs and logs).
 //! When a test panics, each daemon's log tail is printed as it is dropped.
 
+/// The accessors every daemon wrapper (a struct with `spec`, `daemon` and `dir` fields) has
+/// alike, and its [`wait::Watched`] impl, so that its waits stop once the daemon died.
+macro_rules! daemon_wrapper {
+    ($wrapper:ty) => {
+        impl $wrapper {
+            /// Addresses, AS and port this daemon was started with.
+            pub fn spec(&self) -> &$crate::spec::PeerSpec {
+                &self.spec
+            }
+
+            /// Its temp dir (config, logs, sockets).
+            pub fn workdir(&self) -> &std::path::Path {
+                self.dir.path()
+            }
+
+            /// Pids that Drop will stop: the spawned pid, its descendants (ExaBGP's receiver) and
+            /// the pid-file pid (for "nothing left running" checks and signals).
+            pub fn pids(&self) -> Vec<u32> {
+                self.daemon.pids()
+            }
+
+            /// Stops the daemon now (Drop does the same).
+            pub fn stop(&mut self) {
+                self.daemon.stop();
+            }
+
+            /// Last lines of the daemon's logs.
+            pub fn log_tail(&self, lines: usize) -> String {
+                self.daemon.log_tail(lines)
+            }
+        }
+
+        impl $crate::wait::Watched for $wrapper {
+            fn daemon(&mut self) -> &mut $crate::process::Daemon {
+                &mut self.daemon
+            }
+        }
+    };
+}
+
 pub mod addr;
 pub mod attrs;
 pub mod bird;
