@@ -278,8 +278,7 @@ fn frr_neighbor(frr: &Frr, us: IpAddr) -> serde_json::Value {
 
 /// Our counters for `peer`: (UPDATEs sent, ROUTE-REFRESH received, ROUTE-REFRESH sent).
 async fn our_refresh_counters(speaker: &Speaker, peer: IpAddr) -> (u64, u64, u64) {
-    let s = speaker.neighbor_state(peer).await;
-    let (sent, recv) = (s.messages_sent.unwrap(), s.messages_received.unwrap());
+    let (sent, recv) = speaker.messages(peer).await;
     (sent.update, recv.route_refresh, sent.route_refresh)
 }
 

@@ -423,8 +423,7 @@ fn go_messages(go: &GoBgp, neighbor: IpAddr, dir: &str, kind: &str) -> u64 {
 /// Our (UPDATE, ROUTE-REFRESH) counters for `peer`: (sent updates, received refreshes,
 /// received updates).
 async fn our_counters(speaker: &Speaker, peer: IpAddr) -> (u64, u64, u64) {
-    let s = speaker.neighbor_state(peer).await;
-    let (sent, recv) = (s.messages_sent.unwrap(), s.messages_received.unwrap());
+    let (sent, recv) = speaker.messages(peer).await;
     (sent.update, recv.route_refresh, recv.update)
 }
 

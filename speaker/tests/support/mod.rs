@@ -14,7 +14,8 @@ use bgpd_api::v1::injection_service_client::InjectionServiceClient;
 use bgpd_api::v1::neighbor_service_client::NeighborServiceClient;
 use bgpd_api::v1::rib_service_client::RibServiceClient;
 use bgpd_api::v1::{
-    GetNeighborRequest, ListBestRoutesRequest, ListReceivedRoutesRequest, NeighborState, Route,
+    GetNeighborRequest, ListBestRoutesRequest, ListReceivedRoutesRequest, MessageCounters,
+    NeighborState, Route,
 };
 use speaker::daemon::{self, Running};
 use tonic::transport::Channel;
@@ -127,6 +128,12 @@ impl Speaker {
         };
         let n = api.get_neighbor(req).await.unwrap().into_inner();
         n.neighbor.unwrap().state.unwrap()
+    }
+
+    /// Our message counters for one neighbor: (sent, received).
+    pub async fn messages(&self, addr: IpAddr) -> (MessageCounters, MessageCounters) {
+        let s = self.neighbor_state(addr).await;
+        (s.messages_sent.unwrap(), s.messages_received.unwrap())
     }
 
     /// ListReceivedRoutes for one neighbor and family.
