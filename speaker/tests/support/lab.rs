@@ -17,14 +17,14 @@ use super::{Peer, Speaker, WAIT, blocking};
 pub const OUR_AS: u32 = 65001;
 
 /// What the lab needs of a testbed daemon.
-pub trait Daemon {
+pub trait RealPeer {
     /// Blocks until the daemon sees its session with us (`us`) up.
     fn wait_up(&mut self, us: IpAddr) -> testbed::Result<()>;
     fn pids(&self) -> Vec<u32>;
     fn stop(&mut self);
 }
 
-impl Daemon for Bird {
+impl RealPeer for Bird {
     fn wait_up(&mut self, us: IpAddr) -> testbed::Result<()> {
         self.wait_established(us, WAIT)
     }
@@ -36,7 +36,7 @@ impl Daemon for Bird {
     }
 }
 
-impl Daemon for Frr {
+impl RealPeer for Frr {
     fn wait_up(&mut self, us: IpAddr) -> testbed::Result<()> {
         self.wait_established(us, WAIT)
     }
@@ -48,7 +48,7 @@ impl Daemon for Frr {
     }
 }
 
-impl Daemon for GoBgp {
+impl RealPeer for GoBgp {
     fn wait_up(&mut self, us: IpAddr) -> testbed::Result<()> {
         self.wait_established(us, WAIT)
     }
@@ -60,7 +60,7 @@ impl Daemon for GoBgp {
     }
 }
 
-impl Daemon for ExaBgp {
+impl RealPeer for ExaBgp {
     /// ExaBGP reports a neighbor-change event, for whichever neighbor.
     fn wait_up(&mut self, _us: IpAddr) -> testbed::Result<()> {
         self.wait_state_up(WAIT)
@@ -81,7 +81,7 @@ pub struct Lab<P> {
     pub peers: Vec<(PeerSpec, P)>,
 }
 
-impl<P: Daemon> Lab<P> {
+impl<P: RealPeer> Lab<P> {
     /// Our speaker (AS [`OUR_AS`]) with one neighbor per side of `ours`, and one daemon per side
     /// from `start(speaker, side index, its spec)`; `None` (test skipped) without `binary`.
     pub async fn start(
