@@ -38,12 +38,8 @@ pub async fn connect(api: (IpAddr, u16)) -> Result<Client, BoxError> {
     Ok(GobgpApiClient::new(channel).max_decoding_message_size(64 << 20))
 }
 
-/// (accepted routes of AFI 1 / `safi` from `neighbor`, session Established).
-pub async fn accepted(
-    client: &mut Client,
-    neighbor: IpAddr,
-    safi: u32,
-) -> Result<(u64, bool), BoxError> {
+/// `neighbor` as gobgpd's `ListPeer` shows it (None: not configured).
+async fn peer(client: &mut Client, neighbor: IpAddr) -> Result<Option<apipb::Peer>, BoxError> {
     let mut stream = client
         .list_peer(ListPeerRequest {
             address: neighbor.to_string(),
@@ -51,10 +47,16 @@ pub async fn accepted(
         })
         .await?
         .into_inner();
-    let Some(resp) = stream.message().await? else {
-        return Ok((0, false));
-    };
-    let Some(peer) = resp.peer else {
+    Ok(stream.message().await?.and_then(|r| r.peer))
+}
+
+/// (accepted routes of AFI 1 / `safi` from `neighbor`, session Established).
+pub async fn accepted(
+    client: &mut Client,
+    neighbor: IpAddr,
+    safi: u32,
+) -> Result<(u64, bool), BoxError> {
+    let Some(peer) = peer(client, neighbor).await? else {
         return Ok((0, false));
     };
     let up = peer.state.as_ref().is_some_and(|s| s.session_state == 6);
@@ -73,15 +75,8 @@ pub async fn accepted(
 
 /// UPDATE messages received from `neighbor` so far.
 pub async fn updates_received(client: &mut Client, neighbor: IpAddr) -> Result<u64, BoxError> {
-    let mut stream = client
-        .list_peer(ListPeerRequest {
-            address: neighbor.to_string(),
-            enable_advertised: false,
-        })
+    let received = peer(client, neighbor)
         .await?
-        .into_inner();
-    let peer = stream.message().await?.and_then(|r| r.peer);
-    let received = peer
         .and_then(|p| p.state)
         .and_then(|s| s.messages)
         .and_then(|m| m.received);
