@@ -143,6 +143,16 @@ fn item(kind: Kind, ns: &str, name: &str, uid: &str, status: ObjectStatus) -> It
     }
 }
 
+/// The store's FlowSpecRule `ddos/syn` (u1) with `status`.
+fn syn_item(status: ObjectStatus) -> Item {
+    item(Kind::FlowSpecRule, "ddos", "syn", "u1", status)
+}
+
+/// The store's FlowSpecRule `ddos/udp` (u2) with `status`.
+fn udp_item(status: ObjectStatus) -> Item {
+    item(Kind::FlowSpecRule, "ddos", "udp", "u2", status)
+}
+
 /// A writer over stores holding FlowSpecRules `ddos/syn` (u1) and `ddos/udp` (u2) and the
 /// BgpNeighbor `edge1` (n1), none with a status yet.
 fn writer(api: &FakeApi, leader: watch::Receiver<bool>) -> (Writer, Writers) {
@@ -193,13 +203,7 @@ async fn status_is_server_side_applied_to_the_status_subresource() {
     put(&mut writers, Kind::FlowSpecRule, syn);
     let r = w
         .pass(&[
-            item(
-                Kind::FlowSpecRule,
-                "ddos",
-                "syn",
-                "u1",
-                ready_status(&["edge1"]),
-            ),
+            syn_item(ready_status(&["edge1"])),
             item(Kind::BgpNeighbor, "", "edge1", "n1", neighbor_status()),
         ])
         .await;
@@ -326,14 +330,8 @@ async fn events_are_posted_on_transitions_only() {
     let (_l, rx) = leader(true);
     let (mut w, _writers) = writer(&api, rx);
     let batch = [
-        item(
-            Kind::FlowSpecRule,
-            "ddos",
-            "syn",
-            "u1",
-            ready_status(&["edge1"]),
-        ),
-        item(Kind::FlowSpecRule, "ddos", "udp", "u2", rejected_status()),
+        syn_item(ready_status(&["edge1"])),
+        udp_item(rejected_status()),
         item(Kind::BgpNeighbor, "", "edge1", "n1", ready_status(&[])),
     ];
     w.pass(&batch).await;
@@ -397,13 +395,7 @@ async fn unchanged_status_is_not_rewritten() {
     let api = FakeApi::start(Box::new(|s| Some(accept(s))));
     let (_l, rx) = leader(true);
     let (mut w, mut writers) = writer(&api, rx);
-    let batch = [item(
-        Kind::FlowSpecRule,
-        "ddos",
-        "syn",
-        "u1",
-        ready_status(&["edge1"]),
-    )];
+    let batch = [syn_item(ready_status(&["edge1"]))];
     assert_eq!(w.pass(&batch).await.written, 1);
     let written = patches(&api.take())[0].body["status"].clone();
     // The watch delivers our write (new resourceVersion): still nothing to write.
@@ -435,13 +427,7 @@ async fn unchanged_status_is_not_rewritten() {
     assert_eq!(fresh.pass(&batch).await.unchanged, 1);
     assert!(api.take().is_empty());
     // A real change is written, once.
-    let changed = [item(
-        Kind::FlowSpecRule,
-        "ddos",
-        "syn",
-        "u1",
-        ready_status(&["edge1", "edge2"]),
-    )];
+    let changed = [syn_item(ready_status(&["edge1", "edge2"]))];
     assert_eq!(fresh.pass(&changed).await.written, 1);
     let seen = api.take();
     assert_eq!(patches(&seen).len(), 1);
@@ -472,20 +458,8 @@ async fn not_found_is_ignored_quietly() {
     let (mut w, _writers) = writer(&api, rx);
     let r = w
         .pass(&[
-            item(
-                Kind::FlowSpecRule,
-                "ddos",
-                "syn",
-                "u1",
-                ready_status(&["edge1"]),
-            ),
-            item(
-                Kind::FlowSpecRule,
-                "ddos",
-                "udp",
-                "u2",
-                ready_status(&["edge1"]),
-            ),
+            syn_item(ready_status(&["edge1"])),
+            udp_item(ready_status(&["edge1"])),
             // Not in the store at all (deleted and already gone from the watch): no request.
             item(Kind::FlowSpecRule, "ddos", "gone", "u3", ready_status(&[])),
         ])
@@ -526,20 +500,8 @@ async fn conflict_is_retried_next_pass_without_blocking_others() {
     let (_l, rx) = leader(true);
     let (mut w, _writers) = writer(&api, rx);
     let batch = [
-        item(
-            Kind::FlowSpecRule,
-            "ddos",
-            "syn",
-            "u1",
-            ready_status(&["edge1"]),
-        ),
-        item(
-            Kind::FlowSpecRule,
-            "ddos",
-            "udp",
-            "u2",
-            ready_status(&["edge1"]),
-        ),
+        syn_item(ready_status(&["edge1"])),
+        udp_item(ready_status(&["edge1"])),
         item(Kind::BgpNeighbor, "", "edge1", "n1", ready_status(&[])),
     ];
     let r = w.pass(&batch).await;
@@ -584,14 +546,8 @@ async fn a_replica_without_the_lease_writes_nothing() {
     let (lead, rx) = leader(false);
     let (mut w, _writers) = writer(&api, rx);
     let batch = [
-        item(
-            Kind::FlowSpecRule,
-            "ddos",
-            "syn",
-            "u1",
-            ready_status(&["edge1"]),
-        ),
-        item(Kind::FlowSpecRule, "ddos", "udp", "u2", rejected_status()),
+        syn_item(ready_status(&["edge1"])),
+        udp_item(rejected_status()),
     ];
     let r = w.pass(&batch).await;
     assert_eq!(
