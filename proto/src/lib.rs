@@ -22,11 +22,14 @@
 //!   - `PolicyService`: named policies, neighbor sets and the global
 //!     import/export chains;
 //!   - `PeerGroupService`: peer groups and neighbor membership;
+//! * [`seed`]: the grpcurl bodies of the deployment scenarios, verbatim;
 //! * [`FILE_DESCRIPTOR_SET`], to serve gRPC reflection (tonic-reflection) so
 //!   that grpcurl works without the `.proto` files.
 //!
 //! protoc is taken from the `protoc-bin-vendored` crate at build time: no
 //! system protoc is needed.
+
+pub mod seed;
 
 /// Everything generated from package `rustbgpd.v1`.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

@@ -10,6 +10,10 @@
 //! Both must succeed and agree byte for byte on the protobuf encoding.
 
 use bgpd_api::FILE_DESCRIPTOR_SET;
+use bgpd_api::seed::{
+    ADD_FLOWSPEC_RATE_LIMIT, ADD_PATH_BLACKHOLE, ADD_PATH_TE, DELETE_PATH, SET_EXPORT_CHAIN,
+    SET_NEIGHBOR_PEER_GROUP, SET_POLICY,
+};
 use bgpd_api::v1::{
     AddFlowSpecRequest, AddPathRequest, DeletePathRequest, SetGlobalExportChainRequest,
     SetNeighborPeerGroupRequest, SetPolicyRequest,
@@ -18,55 +22,6 @@ use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage, MethodDescriptor};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-// The bodies exactly as they appear in the scenarios document.
-const ADD_FLOWSPEC_RATE_LIMIT: &str = r#"{
-"family": "ipv4_flowspec",
-"rule": {
-"destination_prefix": "203.0.113.10/32",
-"protocols": [17],
-"destination_ports": [53]
-},
-"actions": {
-"traffic_rate_bytes": 1250000
-}
-}"#;
-
-const ADD_PATH_BLACKHOLE: &str = r#"{
-"prefix": "203.0.113.10/32",
-"next_hop": "192.0.2.1",
-"communities": ["65535:666"]
-}"#;
-
-const DELETE_PATH: &str = r#"{
-"prefix": "203.0.113.10/32"
-}"#;
-
-const SET_NEIGHBOR_PEER_GROUP: &str = r#"{
-"address": "198.51.100.10",
-"peer_group": "rs-members"
-}"#;
-
-const ADD_PATH_TE: &str = r#"{
-"prefix": "10.100.0.0/24",
-"next_hop": "10.255.0.1",
-"communities": ["65100:1000", "65100:2000"],
-"local_pref": 200
-}"#;
-
-const SET_POLICY: &str = r#"{
-"name": "deprioritize-transit-b",
-"default_action": "permit",
-"statements": [{
-"action": "permit",
-"match_neighbor_set": "transit-b",
-"set_as_path_prepend": {"asn": 65100, "count": 2}
-}]
-}"#;
-
-const SET_EXPORT_CHAIN: &str = r#"{
-"chain": ["deprioritize-transit-b"]
-}"#;
 
 fn pool() -> DescriptorPool {
     DescriptorPool::decode(FILE_DESCRIPTOR_SET).expect("descriptor set decodes")

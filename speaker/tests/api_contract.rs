@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use bgp_wire::attribute::Community;
+use bgpd_api::seed::{ADD_FLOWSPEC_RATE_LIMIT, ADD_PATH_BLACKHOLE, ADD_PATH_TE, DELETE_PATH};
 use bgpd_api::v1::control_service_client::ControlServiceClient;
 use bgpd_api::v1::injection_service_client::InjectionServiceClient;
 use bgpd_api::v1::*;
@@ -219,33 +220,6 @@ fn authed<T>(msg: T) -> tonic::Request<T> {
 }
 
 // The seed's bodies, verbatim.
-const ADD_FLOWSPEC_RATE_LIMIT: &str = r#"{
-"family": "ipv4_flowspec",
-"rule": {
-"destination_prefix": "203.0.113.10/32",
-"protocols": [17],
-"destination_ports": [53]
-},
-"actions": {
-"traffic_rate_bytes": 1250000
-}
-}"#;
-
-const ADD_PATH_BLACKHOLE: &str = r#"{
-"prefix": "203.0.113.10/32",
-"next_hop": "192.0.2.1",
-"communities": ["65535:666"]
-}"#;
-const DELETE_PATH: &str = r#"{
-"prefix": "203.0.113.10/32"
-}"#;
-const ADD_PATH_TE: &str = r#"{
-"prefix": "10.100.0.0/24",
-"next_hop": "10.255.0.1",
-"communities": ["65100:1000", "65100:2000"],
-"local_pref": 200
-}"#;
-
 #[tokio::test]
 async fn seed_unicast_bodies_reach_the_core_as_typed_commands() {
     let h = start().await;

@@ -5,34 +5,13 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
+use bgpd_api::seed::{ADD_PATH_TE, SET_EXPORT_CHAIN, SET_POLICY};
 use bgpd_api::v1::injection_service_client::InjectionServiceClient;
 use bgpd_api::v1::policy_service_client::PolicyServiceClient;
 use bgpd_api::v1::*;
 use speaker::daemon;
 use tonic::Code;
 use tonic::transport::Channel;
-
-// The bodies exactly as they appear in the scenarios document (SDN controller).
-const SET_POLICY: &str = r#"{
-"name": "deprioritize-transit-b",
-"default_action": "permit",
-"statements": [{
-"action": "permit",
-"match_neighbor_set": "transit-b",
-"set_as_path_prepend": {"asn": 65100, "count": 2}
-}]
-}"#;
-
-const SET_EXPORT_CHAIN: &str = r#"{
-"chain": ["deprioritize-transit-b"]
-}"#;
-
-const ADD_PATH_TE: &str = r#"{
-"prefix": "10.100.0.0/24",
-"next_hop": "10.255.0.1",
-"communities": ["65100:1000", "65100:2000"],
-"local_pref": 200
-}"#;
 
 fn config(port: u16) -> speaker::config::Config {
     let text = format!(
