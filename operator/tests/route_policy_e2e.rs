@@ -124,11 +124,20 @@ fn wait_status(dir: &Path, file: &str, name: &str, what: &str, ok: impl Fn(&str)
     });
 }
 
-#[test]
-fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
+/// Our speaker (AS 65001) with gobgpd `r2` (AS 65003, eBGP) dialled by it, and an empty
+/// manifest folder; `None` (after a loud skip) when gobgpd is not installed.
+struct Lab {
+    me: PeerSpec,
+    r2_spec: PeerSpec,
+    r2: GoBgp,
+    speaker: Speaker,
+    crs: tempfile::TempDir,
+}
+
+fn lab() -> Option<Lab> {
     if !testbed::require("gobgpd") {
         eprintln!("SKIP route_policy_e2e: gobgpd is not installed");
-        return;
+        return None;
     }
     let me = PeerSpec::loopback_v4(65001).unwrap();
     let r2_spec = PeerSpec::loopback_v4(65003).unwrap();
@@ -138,6 +147,27 @@ fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
     let r2 = router::start(r2_spec.clone(), &me, &[Family::Ipv4Unicast]);
     let speaker = Speaker::start(65001, speaker_v4);
     let crs = tempfile::tempdir().unwrap();
+    Some(Lab {
+        me,
+        r2_spec,
+        r2,
+        speaker,
+        crs,
+    })
+}
+
+#[test]
+fn an_export_policy_changes_the_routers_rib_without_dropping_the_session() {
+    let Some(Lab {
+        me,
+        r2_spec,
+        r2,
+        speaker,
+        crs,
+    }) = lab()
+    else {
+        return;
+    };
     let d = crs.path();
     write(d, "neighbor.yaml", &neighbor(&r2_spec, &me, "prepend"));
     write(d, "policy.yaml", &policy(""));
@@ -286,27 +316,25 @@ fn learned_local_pref(
 
 #[test]
 fn a_deny_export_and_an_import_local_pref_act_on_both_ribs() {
-    if !testbed::require("gobgpd") {
-        eprintln!("SKIP route_policy_e2e: gobgpd is not installed");
+    let Some(Lab {
+        me,
+        r2_spec,
+        r2,
+        speaker,
+        crs,
+    }) = lab()
+    else {
         return;
-    }
-    let me = PeerSpec::loopback_v4(65001).unwrap();
-    let r2_spec = PeerSpec::loopback_v4(65003).unwrap();
-    let IpAddr::V4(speaker_v4) = me.local_addr else {
-        unreachable!("loopback_v4 gives IPv4")
     };
-    let r2 = router::start(r2_spec.clone(), &me, &[Family::Ipv4Unicast]);
     r2.add_route(&testbed::UnicastRoute::new(
         LEARNED,
         "192.0.2.9".parse().unwrap(),
     ))
     .unwrap();
-    let speaker = Speaker::start(65001, speaker_v4);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let crs = tempfile::tempdir().unwrap();
     let d = crs.path();
     write(d, "neighbor.yaml", &neighbor(&r2_spec, &me, ""));
     write(d, "route.yaml", ROUTE);
