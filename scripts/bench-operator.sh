@@ -9,18 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v gobgpd >/dev/null 2>&1 || need+=(gobgpd)
-[ -f /usr/share/gocode/src/github.com/osrg/gobgp/api/gobgp.proto ] || need+=(golang-github-osrg-gobgp-dev)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "bench-operator: need root to apt-get install ${need[*]}" >&2
-    exit 1
-  fi
-  echo "bench-operator: installing ${need[*]}"
-  apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
-fi
+./scripts/bench-deps.sh
 
 # Target names are unique in the workspace; `-p X --bin Y` would build only bins named Y.
 cargo build --release --locked --bin rustbgpd --bin operator --bin operator-bench
