@@ -135,19 +135,9 @@ async fn policies_change_the_routers_view_at_runtime_without_session_resets() {
     )))
     .await
     .unwrap();
-    api.set_policy(json::<SetPolicyRequest>(
-        r#"{
-"name": "deprioritize-transit-b",
-"default_action": "permit",
-"statements": [{
-"action": "permit",
-"match_neighbor_set": "transit-b",
-"set_as_path_prepend": {"asn": 65100, "count": 2}
-}]
-}"#,
-    ))
-    .await
-    .unwrap();
+    api.set_policy(json::<SetPolicyRequest>(bgpd_api::seed::SET_POLICY))
+        .await
+        .unwrap();
     api.set_global_export_chain(json::<SetGlobalExportChainRequest>(
         r#"{
 "chain": ["deprioritize-transit-b"]
